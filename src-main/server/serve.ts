@@ -1,0 +1,61 @@
+// Headless entry (`npm run serve`): the engine under plain Node, no Electron anywhere in this graph
+// (the build fails if one creeps in). The HTTPS API and web UI hosting attach here later.
+import { startEngine } from '../engine/index.js';
+import { parseServeArgs, SERVE_USAGE } from './serve-args.js';
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function main(): Promise<void> {
+  const command = parseServeArgs(process.argv.slice(2));
+  if (command.kind === 'help') {
+    console.log(SERVE_USAGE);
+    return;
+  }
+  if (command.kind === 'usage-error') {
+    console.error(`kubedesk serve: ${command.message}\n\n${SERVE_USAGE}`);
+    process.exit(2);
+  }
+
+  const started = performance.now();
+  let engine: Awaited<ReturnType<typeof startEngine>>;
+  try {
+    engine = await startEngine({ dataDir: command.dataDir });
+  } catch (error) {
+    console.error(`kubedesk serve: the engine could not start with data dir ${command.dataDir}: ${describe(error)}`);
+    process.exit(1);
+  }
+  const elapsed = Math.round(performance.now() - started);
+  console.log(
+    `KubeDesk engine ready (data dir: ${command.dataDir}, ${engine.store.size} objects, started in ${elapsed} ms)`,
+  );
+
+  // Until the HTTPS API listens, nothing the engine holds keeps Node's event loop alive, and the
+  // process would exit without stopping the engine (leaving its data-dir lock behind).
+  const keepAlive = setInterval(() => {}, 2 ** 30);
+
+  // The first signal stops the engine cleanly (store flushed, watches closed); a second one while
+  // that is under way means the user is done waiting.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`kubedesk serve: ${signal} again, exiting without waiting for the engine`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.log(`kubedesk serve: ${signal} received, stopping the engine…`);
+    clearInterval(keepAlive);
+    engine.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(`kubedesk serve: the engine did not stop cleanly: ${describe(error)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+void main();

@@ -1,0 +1,8 @@
+// `npm run bench`: every benchmark, each figure beside a baseline from the same run.
+import { benchStore } from './store.bench.js';
+import { summary } from './report.js';
+
+const only = process.argv[2];
+console.log(`KubeDesk benchmarks — node ${process.version}, ${new Date().toISOString()}`);
+if (!only || only === 'store') await benchStore();
+summary();
