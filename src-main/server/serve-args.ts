@@ -1,20 +1,43 @@
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './data-dir.js';
 
-export const SERVE_USAGE = `Usage: node out/main/serve.js [--data-dir DIR]
+export const SERVE_USAGE = `Usage: npm run serve -- [options]
 
-Runs the KubeDesk engine without the desktop app.
+Runs the KubeDesk engine and its Kubernetes API without the desktop app.
 
 Options:
-  --data-dir DIR  where the cluster's store lives (default: ${defaultDataDir()})
-  -h, --help      show this help`;
+  --data-dir DIR        where the cluster's store lives (default: ${defaultDataDir()})
+  --api-port N          HTTPS Kubernetes API port (default 6443 if free, else the next free port; 0 = any)
+  --ui-port N           web UI port (default: any free port)
+  --host ADDR           address to listen on (default 127.0.0.1); a non-loopback address also
+                        needs --insecure-expose
+  --insecure-expose     allow --host to be a non-loopback address (anyone who can reach it and has
+                        the token controls your cluster)
+  --merge-kubeconfig    merge the kubedesk context into ~/.kube/config (or $KUBECONFIG) and make it
+                        current; other entries are left untouched
+  -h, --help            show this help`;
 
-export type ServeCommand =
-  { kind: 'run'; dataDir: string } | { kind: 'help' } | { kind: 'usage-error'; message: string };
+export interface ServeRun {
+  kind: 'run';
+  dataDir: string;
+  apiPort?: number;
+  uiPort?: number;
+  host: string;
+  insecureExpose: boolean;
+  mergeKubeconfig: boolean;
+}
+
+export type ServeCommand = ServeRun | { kind: 'help' } | { kind: 'usage-error'; message: string };
+
+function port(name: string, value: string | undefined): number | undefined | string {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) > 65535) return `--${name} needs a port number from 0 to 65535, got ${JSON.stringify(value)}`;
+  return Number(value);
+}
 
 /** Parses serve's command line; never throws, so the caller decides how to report and exit. */
 export function parseServeArgs(argv: string[]): ServeCommand {
-  let values: { 'data-dir'?: string | undefined; help?: boolean | undefined };
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -22,6 +45,11 @@ export function parseServeArgs(argv: string[]): ServeCommand {
       allowPositionals: false,
       options: {
         'data-dir': { type: 'string' },
+        'api-port': { type: 'string' },
+        'ui-port': { type: 'string' },
+        host: { type: 'string' },
+        'insecure-expose': { type: 'boolean' },
+        'merge-kubeconfig': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -30,9 +58,33 @@ export function parseServeArgs(argv: string[]): ServeCommand {
     return { kind: 'usage-error', message: error instanceof Error ? error.message : String(error) };
   }
   if (values.help) return { kind: 'help' };
-  const dataDir = values['data-dir'];
+  const dataDir = values['data-dir'] as string | undefined;
   if (dataDir !== undefined && dataDir.trim() === '') {
     return { kind: 'usage-error', message: '--data-dir needs a folder path, got an empty string' };
   }
-  return { kind: 'run', dataDir: dataDir ?? defaultDataDir() };
+  const apiPort = port('api-port', values['api-port'] as string | undefined);
+  if (typeof apiPort === 'string') return { kind: 'usage-error', message: apiPort };
+  const uiPort = port('ui-port', values['ui-port'] as string | undefined);
+  if (typeof uiPort === 'string') return { kind: 'usage-error', message: uiPort };
+  const host = (values.host as string | undefined) ?? '127.0.0.1';
+  const insecureExpose = values['insecure-expose'] === true;
+  if (!isLoopbackHost(host) && !insecureExpose) {
+    return {
+      kind: 'usage-error',
+      message: `--host ${host} is not a loopback address; add --insecure-expose if you really want the cluster reachable from other machines`,
+    };
+  }
+  return {
+    kind: 'run',
+    dataDir: dataDir ?? defaultDataDir(),
+    apiPort,
+    uiPort,
+    host,
+    insecureExpose,
+    mergeKubeconfig: values['merge-kubeconfig'] === true,
+  };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }

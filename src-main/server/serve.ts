@@ -2,6 +2,8 @@
 // (the build fails if one creeps in). The HTTPS API and web UI hosting attach here later.
 import { startEngine } from '../engine/index.js';
 import { parseServeArgs, SERVE_USAGE } from './serve-args.js';
+import { startApiListener, type ApiListener } from './api-listener.js';
+import { mergeKubeconfig } from './kubeconfig.js';
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -26,14 +28,29 @@ async function main(): Promise<void> {
     console.error(`kubedesk serve: the engine could not start with data dir ${command.dataDir}: ${describe(error)}`);
     process.exit(1);
   }
+  let api: ApiListener;
+  try {
+    api = await startApiListener({ engine, dataDir: command.dataDir, port: command.apiPort, host: command.host });
+  } catch (error) {
+    await engine.stop();
+    console.error(`kubedesk serve: the Kubernetes API could not listen on ${command.host}:${command.apiPort ?? 6443}: ${describe(error)}`);
+    process.exit(1);
+  }
   const elapsed = Math.round(performance.now() - started);
-  console.log(
-    `KubeDesk engine ready (data dir: ${command.dataDir}, ${engine.store.size} objects, started in ${elapsed} ms)`,
-  );
-
-  // Until the HTTPS API listens, nothing the engine holds keeps Node's event loop alive, and the
-  // process would exit without stopping the engine (leaving its data-dir lock behind).
-  const keepAlive = setInterval(() => {}, 2 ** 30);
+  if (command.insecureExpose) {
+    console.warn(
+      `WARNING: the API listens on ${command.host}, reachable from other machines. Anyone with the token in ${command.dataDir}/token controls this cluster.`,
+    );
+  }
+  for (const w of engine.store.warnings) console.warn(`WARNING: ${w}`);
+  console.log(`KubeDesk engine ready (data dir: ${command.dataDir}, ${engine.store.size} objects, started in ${elapsed} ms)`);
+  console.log(`  Kubernetes API: ${api.url}`);
+  console.log(`  kubeconfig:     ${api.kubeconfigPath}`);
+  console.log(`  try:            kubectl --kubeconfig ${api.kubeconfigPath} get all -A`);
+  if (command.mergeKubeconfig) {
+    const target = await mergeKubeconfig(api.kubeconfigPath);
+    console.log(`  merged the kubedesk context into ${target} (now the current context)`);
+  }
 
   // The first signal stops the engine cleanly (store flushed, watches closed); a second one while
   // that is under way means the user is done waiting.
@@ -45,7 +62,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`kubedesk serve: ${signal} received, stopping the engine…`);
-    clearInterval(keepAlive);
+    void api.close();
     engine.stop().then(
       () => process.exit(0),
       (error: unknown) => {

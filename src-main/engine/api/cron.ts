@@ -91,8 +91,39 @@ export class CronSchedule {
   }
 }
 
+/**
+ * `@every <duration>` (robfig/cron's ConstantDelaySchedule, which CronJob schedules accept): runs
+ * every `delay`, rounded down to whole seconds with a one-second minimum.
+ */
+export class EverySchedule {
+  constructor(readonly delayMs: number) {}
+
+  next(afterMs: number): number | null {
+    return Math.floor(afterMs / 1000) * 1000 + this.delayMs;
+  }
+}
+
+const GO_DURATION_UNITS: Record<string, number> = {
+  ns: 1e-6,
+  us: 1e-3,
+  µs: 1e-3,
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+};
+
+/** Parse a Go duration string (`90s`, `1h30m`, `1.5h`) into milliseconds, or null. */
+export function parseGoDuration(text: string): number | null {
+  if (!/^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(text)) return null;
+  let total = 0;
+  for (const m of text.matchAll(/([0-9]+(?:\.[0-9]+)?)(ns|us|µs|ms|s|m|h)/g))
+    total += Number(m[1]) * GO_DURATION_UNITS[m[2]];
+  return total;
+}
+
 /** Parse a standard five-field spec or descriptor; returns a CronError on failure. */
-export function parseCron(expr: string): CronSchedule | CronError {
+export function parseCron(expr: string): CronSchedule | EverySchedule | CronError {
   try {
     return parse(expr);
   } catch (err) {
@@ -101,7 +132,7 @@ export function parseCron(expr: string): CronSchedule | CronError {
   }
 }
 
-function parse(expr: string): CronSchedule {
+function parse(expr: string): CronSchedule | EverySchedule {
   if (expr.length === 0) throw new CronError('empty spec string');
   let spec = expr;
   // robfig accepts a `TZ=Zone ` or `CRON_TZ=Zone ` prefix; CronJob validation then rejects it in
@@ -112,6 +143,12 @@ function parse(expr: string): CronSchedule {
     zone = spec.slice(spec.indexOf('=') + 1, space < 0 ? spec.length : space);
     if (!isValidTimeZone(zone)) throw new CronError(`provided bad location ${zone}: unknown time zone ${zone}`);
     spec = space < 0 ? '' : spec.slice(space).trim();
+  }
+  if (spec.startsWith('@every ')) {
+    const duration = spec.slice('@every '.length).trim();
+    const ms = parseGoDuration(duration);
+    if (ms === null) throw new CronError(`failed to parse duration ${spec}: time: invalid duration "${duration}"`);
+    return new EverySchedule(Math.max(1000, Math.floor(ms / 1000) * 1000));
   }
   if (spec.startsWith('@')) {
     const fields = DESCRIPTORS[spec];

@@ -115,7 +115,8 @@ export async function applyOne(
     const patch = createThreeWayMergePatch(original, modified, live, kind);
     if (!isObject(patch) || Object.keys(patch).length === 0) return { ...base, action: 'unchanged', object: live };
     const updated = await api.patch(ref, 'strategic', patch, writeOpts);
-    const changed = updated.metadata.resourceVersion !== live.metadata.resourceVersion;
+    // Compare content, not versions: a dry run never gets a new resourceVersion.
+    const changed = JSON.stringify(comparable(updated)) !== JSON.stringify(comparable(live));
     return { ...base, action: changed ? 'configured' : 'unchanged', object: updated };
   } catch (err) {
     const status = isStatusError(err) ? err.toStatus() : internalError((err as Error).message).toStatus();
@@ -137,4 +138,10 @@ function withLastApplied(obj: Unstructured): Unstructured {
   annotations[LAST_APPLIED] = JSON.stringify(recorded);
   copy.metadata = { ...meta, annotations };
   return copy;
+}
+
+/** The object without the bookkeeping every write touches. */
+function comparable(obj: KubeObject): unknown {
+  const { resourceVersion: _rv, managedFields: _mf, generation: _g, ...meta } = obj.metadata;
+  return { ...obj, metadata: meta };
 }

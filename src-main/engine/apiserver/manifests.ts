@@ -23,11 +23,15 @@ export function parseManifests(text: string): ManifestDoc[] {
   }
   const trimmed = text.trimStart();
   if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    // Like kubectl's decoder: input that starts as JSON is JSON (YAML would forgive a trailing comma).
+    let value: unknown;
     try {
-      return expand('0', JSON.parse(text) as unknown);
-    } catch {
-      // Not plain JSON (perhaps JSON documents separated by `---`): fall back to YAML, which reads JSON too.
+      value = JSON.parse(text);
+    } catch (err) {
+      return [{ index: '0', error: badRequest(`error parsing JSON: ${(err as Error).message}`) }];
     }
+    const tooDeep = depthError('0', value);
+    return tooDeep ? [tooDeep] : expand('0', value);
   }
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
@@ -42,6 +46,10 @@ export function parseManifests(text: string): ManifestDoc[] {
     const index = String(n++);
     if (doc.errors.length > 0) {
       const e = doc.errors[0];
+      if (/call stack/i.test(e.message)) {
+        out.push({ index, error: badRequest(`error converting YAML to JSON: document ${index} is nested too deeply`) });
+        continue;
+      }
       const pos = e.linePos?.[0] ? ` (line ${e.linePos[0].line}, column ${e.linePos[0].col})` : '';
       out.push({ index, error: badRequest(`error converting YAML to JSON: yaml: ${e.message.split('\n')[0]}${pos}`) });
       continue;
@@ -50,8 +58,13 @@ export function parseManifests(text: string): ManifestDoc[] {
     try {
       value = doc.toJS({ maxAliasCount: 100 });
     } catch (err) {
-      const why = err instanceof RangeError ? 'the document is nested too deeply' : (err as Error).message;
+      const why = err instanceof RangeError ? `document ${index} is nested too deeply` : (err as Error).message;
       out.push({ index, error: badRequest(`error converting YAML to JSON: ${why}`) });
+      continue;
+    }
+    const tooDeep = depthError(index, value);
+    if (tooDeep) {
+      out.push(tooDeep);
       continue;
     }
     if (value === null || value === undefined) {
@@ -89,4 +102,20 @@ function expand(index: string, value: unknown): ManifestDoc[] {
     ];
   }
   return [{ index, object: value }];
+}
+
+/** Objects deeper than this are junk; checked iteratively so the check itself cannot overflow. */
+const MAX_DEPTH = 100;
+
+function depthError(index: string, value: unknown): ManifestDoc | null {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (d > MAX_DEPTH) {
+      return { index, error: badRequest(`document ${index} is nested more than ${MAX_DEPTH} levels deep`) };
+    }
+    if (v && typeof v === 'object')
+      for (const c of Object.values(v)) if (c && typeof c === 'object') stack.push([c, d + 1]);
+  }
+  return null;
 }

@@ -76,7 +76,14 @@ export function decodeBody(
   }) as KubeObject;
   const { errors, unknownFields } = typeCheck(obj, expected, r.info.kind);
   if (errors.length > 0) {
-    const detail = errors.map((c) => `${c.field}: ${c.message}`).join(', ');
+    // Quantities fail to parse without naming their field upstream; other type errors name it.
+    const detail = errors
+      .map((c) =>
+        c.message.includes('quantities must match')
+          ? c.message.replace(/^Invalid value: [^:]*: /, '')
+          : `${c.field}: ${c.message}`,
+      )
+      .join(', ');
     throw new StatusError(
       400,
       'BadRequest',
@@ -115,6 +122,21 @@ function checkDepth(value: unknown): void {
   }
 }
 
+/** Bad base64 in a Secret's `data` fails decoding in Kubernetes: a 400, not a 422. */
+function secretDecodeError(r: ResolvedRef, obj: KubeObject, causes: Cause[]): StatusError {
+  const detail = causes.map((c) => c.message.replace(/^Invalid value: "[^"]*": /, '')).join(', ');
+  return new StatusError(
+    400,
+    'BadRequest',
+    `Secret in version "${r.version}" cannot be handled as a Secret: ${detail}`,
+    {
+      kind: r.info.plural,
+      name: obj.metadata.name,
+      causes,
+    },
+  );
+}
+
 function invalidError(r: ResolvedRef, obj: KubeObject, causes: Cause[]): StatusError {
   return invalid(r.info.group, r.info.kind, obj.metadata.name ?? obj.metadata.generateName ?? '', causes);
 }
@@ -144,7 +166,7 @@ export async function createObject(
 
   if (r.info.kind === 'Secret') {
     const causes = normalizeSecret(obj as never);
-    if (causes.length > 0) throw invalidError(r, obj, causes);
+    if (causes.length > 0) throw secretDecodeError(r, obj, causes);
   }
   applyDefaults(obj);
   const causes = validateCreate(obj);
@@ -238,7 +260,7 @@ export async function updateObject(
     next = obj;
     if (r.info.kind === 'Secret') {
       const causes = normalizeSecret(next as never);
-      if (causes.length > 0) throw invalidError(r, next, causes);
+      if (causes.length > 0) throw secretDecodeError(r, next, causes);
     }
     applyDefaults(next);
     // System fields cannot be changed by clients.

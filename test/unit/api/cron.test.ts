@@ -1,9 +1,10 @@
 import { describe, it, expect } from 'vitest';
-import { CronError, CronSchedule, parseCron } from '../../../src-main/engine/api/cron.js';
+import { CronError, CronSchedule, EverySchedule, parseCron } from '../../../src-main/engine/api/cron.js';
 
 const schedule = (expr: string): CronSchedule => {
   const s = parseCron(expr);
   if (s instanceof CronError) throw s;
+  if (!(s instanceof CronSchedule)) throw new Error(`${expr} is not a calendar schedule`);
   return s;
 };
 const next = (expr: string, after: string, zone = 'UTC') => {
@@ -58,8 +59,17 @@ describe('cron schedules (robfig/cron ParseStandard, as CronJob uses)', () => {
     expect(next('30 1 * * *', '2024-11-03T05:30:00Z', 'America/New_York')).toBe('2024-11-04T06:30:00.000Z');
   });
 
+  it('accepts @every <duration> as robfig ConstantDelaySchedule: whole seconds after the last tick', () => {
+    const every = parseCron('@every 1m30s');
+    expect(every).toBeInstanceOf(EverySchedule);
+    const t = (every as EverySchedule).next(Date.parse('2024-01-01T00:00:10.700Z'));
+    expect(new Date(t!).toISOString()).toBe('2024-01-01T00:01:40.000Z');
+    expect((parseCron('@every 200ms') as EverySchedule).delayMs).toBe(1000);
+  });
+
   it.each([
-    ['@every 5m', 'unrecognized descriptor: @every 5m'],
+    ['@every banana', 'failed to parse duration @every banana: time: invalid duration "banana"'],
+    ['@fortnightly', 'unrecognized descriptor: @fortnightly'],
     ['* * *', 'expected exactly 5 fields, found 3: [* * *]'],
     ['60 * * * *', 'end of range (60) above maximum (59): 60'],
     ['* * 0 * *', 'beginning of range (0) below minimum (1): 0'],

@@ -48,7 +48,7 @@ describe('Deployment validation (pkg/apis/apps/validation)', () => {
       "spec.selector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
     );
     expect(msgs(sel({ key: 'tier', operator: 'Near' }))).toContain(
-      'spec.selector.matchExpressions[0].operator: Unsupported value: "Near": supported values: "In", "NotIn", "Exists", "DoesNotExist"',
+      'spec.selector.matchExpressions[0].operator: Invalid value: "Near": not a valid selector operator',
     );
     expect(msgs(sel({ key: 'tier', operator: 'DoesNotExist' }))).toEqual([]);
   });
@@ -273,8 +273,9 @@ describe('Job and CronJob validation (pkg/apis/batch/validation)', () => {
     expect(msgs(cron({ schedule: '61 * * * *' }))).toEqual([
       'spec.schedule: Invalid value: "61 * * * *": end of range (61) above maximum (59): 61',
     ]);
-    expect(msgs(cron({ schedule: '@every 1h' }))).toEqual([
-      'spec.schedule: Invalid value: "@every 1h": unrecognized descriptor: @every 1h',
+    expect(msgs(cron({ schedule: '@every 1h' }))).toEqual([]);
+    expect(msgs(cron({ schedule: '@every soon' }))).toEqual([
+      'spec.schedule: Invalid value: "@every soon": failed to parse duration @every soon: time: invalid duration "soon"',
     ]);
   });
 

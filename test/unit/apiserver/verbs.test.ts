@@ -334,7 +334,7 @@ describe('delete', () => {
 });
 
 describe('secrets', () => {
-  it('stringData is merged into data as base64 and bad base64 in data is invalid', async () => {
+  it('stringData is merged into data as base64, and bad base64 in data fails decoding with 400', async () => {
     const s = await engine.api.create(
       { group: '', resource: 'secrets', namespace: 'default' },
       {
@@ -354,7 +354,10 @@ describe('secrets', () => {
         { apiVersion: 'v1', kind: 'Secret', metadata: { name: 't' }, data: { a: '!!!' } },
       ),
     );
-    expect(err.code).toBe(422);
+    expect(err.code).toBe(400);
+    expect(err.message).toContain(
+      'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0',
+    );
   });
 
   it('an immutable ConfigMap refuses data changes', async () => {

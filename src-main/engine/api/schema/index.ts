@@ -5,6 +5,10 @@
 // them, as the API server does by default.
 import { cause, type Cause } from '../errors.js';
 import { isObject } from '../types.js';
+import { parseQuantity } from '../quantity.js';
+
+/** resource.Quantity's parse error (apimachinery/pkg/api/resource). */
+const QUANTITY_ERROR = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
 import schemaJson from './k8s-schema.json' with { type: 'json' };
 
 /** A field's type: a primitive, `[]T`, `{}T` (string-keyed map) or a definition name. */
@@ -104,7 +108,10 @@ class Walker {
         return this.wrongType(path, value, 'integer or string');
       case 'quantity':
         // resource.Quantity unmarshals from a JSON string or a JSON number.
-        if (typeof value !== 'string' && typeof value !== 'number') this.wrongType(path, value, 'string or number');
+        if (typeof value !== 'string' && typeof value !== 'number')
+          return this.wrongType(path, value, 'string or number');
+        // A malformed quantity fails to decode in Kubernetes (400), before validation runs.
+        if (parseQuantity(value) === null) this.errors.push(cause.invalid(path, value, QUANTITY_ERROR));
         return;
       default:
         return this.object(value, type, path, depth);

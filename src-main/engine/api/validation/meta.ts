@@ -121,7 +121,7 @@ export function validateLabelSelector(selector: LabelSelector | undefined, field
         errs.push(cause.forbidden(`${p}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
       }
     } else {
-      errs.push(cause.notSupported(`${p}.operator`, req.operator, OPERATORS));
+      errs.push(cause.invalid(`${p}.operator`, req.operator, 'not a valid selector operator'));
     }
     for (const msg of isQualifiedName(req.key ?? '')) errs.push(cause.invalid(`${p}.key`, req.key ?? '', msg));
     for (const [j, v] of values.entries()) {
