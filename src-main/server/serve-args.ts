@@ -31,7 +31,8 @@ export type ServeCommand = ServeRun | { kind: 'help' } | { kind: 'usage-error'; 
 
 function port(name: string, value: string | undefined): number | undefined | string {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) return `--${name} needs a port number from 0 to 65535, got ${JSON.stringify(value)}`;
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    return `--${name} needs a port number from 0 to 65535, got ${JSON.stringify(value)}`;
   return Number(value);
 }
 

@@ -4,9 +4,20 @@ import { startEngine } from '../engine/index.js';
 import { parseServeArgs, SERVE_USAGE } from './serve-args.js';
 import { startApiListener, type ApiListener } from './api-listener.js';
 import { mergeKubeconfig } from './kubeconfig.js';
+import { startWebUi, type WebUi } from './web-ui.js';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** The built renderer: next to the built main (out/main → out/renderer), or out/renderer from source. */
+function rendererDir(): string {
+  const candidates = [new URL('../renderer/', import.meta.url), new URL('../../out/renderer/', import.meta.url)];
+  const found = candidates.map((u) => fileURLToPath(u)).find((d) => existsSync(path.join(d, 'index.html')));
+  return found ?? fileURLToPath(candidates[0]);
 }
 
 async function main(): Promise<void> {
@@ -33,7 +44,24 @@ async function main(): Promise<void> {
     api = await startApiListener({ engine, dataDir: command.dataDir, port: command.apiPort, host: command.host });
   } catch (error) {
     await engine.stop();
-    console.error(`kubedesk serve: the Kubernetes API could not listen on ${command.host}:${command.apiPort ?? 6443}: ${describe(error)}`);
+    console.error(
+      `kubedesk serve: the Kubernetes API could not listen on ${command.host}:${command.apiPort ?? 6443}: ${describe(error)}`,
+    );
+    process.exit(1);
+  }
+  let ui: WebUi;
+  try {
+    ui = await startWebUi({
+      rendererDir: rendererDir(),
+      host: command.host,
+      port: command.uiPort,
+    });
+  } catch (error) {
+    await api.close();
+    await engine.stop();
+    console.error(
+      `kubedesk serve: the web UI could not listen on ${command.host}:${command.uiPort ?? 0}: ${describe(error)}`,
+    );
     process.exit(1);
   }
   const elapsed = Math.round(performance.now() - started);
@@ -43,8 +71,11 @@ async function main(): Promise<void> {
     );
   }
   for (const w of engine.store.warnings) console.warn(`WARNING: ${w}`);
-  console.log(`KubeDesk engine ready (data dir: ${command.dataDir}, ${engine.store.size} objects, started in ${elapsed} ms)`);
+  console.log(
+    `KubeDesk engine ready (data dir: ${command.dataDir}, ${engine.store.size} objects, started in ${elapsed} ms)`,
+  );
   console.log(`  Kubernetes API: ${api.url}`);
+  console.log(`  Web UI:         ${ui.loginUrl()}   (one-time login link)`);
   console.log(`  kubeconfig:     ${api.kubeconfigPath}`);
   console.log(`  try:            kubectl --kubeconfig ${api.kubeconfigPath} get all -A`);
   if (command.mergeKubeconfig) {
@@ -62,6 +93,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`kubedesk serve: ${signal} received, stopping the engine…`);
+    void ui.close();
     void api.close();
     engine.stop().then(
       () => process.exit(0),

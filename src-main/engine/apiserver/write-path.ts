@@ -20,6 +20,7 @@ import { rfc3339 } from '../clock.js';
 import { keyFor, requireNamespace, type ApiContext, type ResolvedRef } from './context.js';
 import { toStorage } from './conversion.js';
 import { admitNamespace, initialStatus } from './admission.js';
+import { allocateServiceAddresses } from './service-alloc.js';
 import { fieldSet, generateNameSuffix, hasGeneration, newUid, recordManager, specChanged } from './object-meta.js';
 import type { WriteOptions } from './types.js';
 
@@ -195,6 +196,7 @@ export async function createObject(
   );
 
   admitNamespace(ctx.store, r.info, namespace, meta.name!);
+  if (r.info.kind === 'Service') allocateServiceAddresses(ctx.store, obj);
   const key = keyFor(r, meta.name!, namespace);
   if (opts.dryRun === 'All') {
     if (ctx.store.latest(key)) throw alreadyExists(r.info.group, r.info.plural, meta.name!);

@@ -60,6 +60,17 @@ export async function runHandler(h: Handler, t: HandlerTarget, timeoutMs: number
         message: output.trim() || `command ${JSON.stringify(cmd.join(' '))} exited with ${r.exitCode}`,
       });
     }
+    const sim = modelled(t.runtime);
+    if (h.httpGet && sim) {
+      const r = await sim.probeHttp(t.containerId);
+      if (!r) return done({ result: 'failure', output: '', message: 'connect: connection refused' });
+      const ok = r.statusCode >= 200 && r.statusCode < 400;
+      return done({ result: ok ? 'success' : 'failure', httpStatus: r.statusCode, output: '', message: ok ? '' : `HTTP probe failed with statuscode: ${r.statusCode}` });
+    }
+    if (h.tcpSocket && sim) {
+      const ok = await sim.probeTcp(t.containerId);
+      return done({ result: ok ? 'success' : 'failure', output: '', message: ok ? '' : 'connect: connection refused' });
+    }
     if (h.httpGet) {
       const port = resolvePort(h.httpGet.port, t);
       return done(await httpGet(h.httpGet, port, timeoutMs));
@@ -72,6 +83,20 @@ export async function runHandler(h: Handler, t: HandlerTarget, timeoutMs: number
   } catch (err) {
     return done({ result: 'failure', output: '', message: errorMessage(err) });
   }
+}
+
+/**
+ * The simulated runtime has no sockets to connect to: it answers HTTP and TCP probes itself
+ * (probeHttp / probeTcp), modelled per image. Any runtime offering those is asked instead.
+ */
+interface ModelledProbes {
+  probeHttp(containerId: string): Promise<{ statusCode: number } | null>;
+  probeTcp(containerId: string): Promise<boolean>;
+}
+
+function modelled(runtime: ContainerRuntime): ModelledProbes | null {
+  const r = runtime as Partial<ModelledProbes>;
+  return typeof r.probeHttp === 'function' && typeof r.probeTcp === 'function' ? (r as ModelledProbes) : null;
 }
 
 /** Numeric or named container port → the host port its sandbox publishes it on. */

@@ -1,7 +1,7 @@
 // PodStatus from what the runtime shows, as the kubelet computes it (pkg/kubelet/kubelet_pods.go
 // generateAPIPodStatus / getPhase / convertToAPIContainerStatuses, pkg/kubelet/status/generate.go).
 // Pure: the pod worker gathers observations, this turns them into the API shape.
-import type { ContainerStatus as K8sContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
+import type { ContainerState as K8sContainerState, ContainerStateTerminated, ContainerStatus as K8sContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
 import { rfc3339 } from '../clock.js';
 import type { ContainerStatus } from '../runtime/types.js';
 import { LABEL_ATTEMPT } from '../runtime/types.js';
@@ -34,15 +34,16 @@ export function attemptOf(c: ContainerStatus | null | undefined): number {
   return Number.isFinite(n) ? n : 0;
 }
 
-function terminated(c: ContainerStatus, scheme: string) {
+function terminated(c: ContainerStatus, scheme: string): ContainerStateTerminated {
   const exitCode = c.exitCode ?? 0;
   const reason = c.oomKilled ? 'OOMKilled' : exitCode === 0 ? 'Completed' : 'Error';
   return {
     exitCode,
     reason,
     ...(c.error ? { message: c.error } : {}),
-    startedAt: c.startedAt ? rfc3339(c.startedAt) : null,
-    finishedAt: c.finishedAt ? rfc3339(c.finishedAt) : null,
+    // A zero metav1.Time is serialised as null.
+    startedAt: (c.startedAt ? rfc3339(c.startedAt) : null) as string,
+    finishedAt: (c.finishedAt ? rfc3339(c.finishedAt) : null) as string,
     containerID: `${scheme}://${c.id}`,
   };
 }

@@ -236,7 +236,12 @@ function buildResourceList(group: string, version: string): APIResourceList | un
   }
   // The API server lists resources sorted by name, so `pods/log` follows `pods`.
   resources.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }
 
 // ---- aggregated discovery (apidiscovery.k8s.io) ---------------------------------------------

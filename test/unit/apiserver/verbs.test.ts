@@ -390,3 +390,57 @@ describe('autoscaling/v1', () => {
     ]);
   });
 });
+
+describe('service addresses', () => {
+  const svcRef = { group: '', resource: 'services', namespace: 'default' };
+  const svc = (name: string, spec: Record<string, unknown>) => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { app: name }, ports: [{ port: 80 }], ...spec },
+  });
+
+  it('allocates a ClusterIP from 10.96.0.0/12 and keeps it across updates that omit it', async () => {
+    const a = await engine.api.create(svcRef, svc('a', {}));
+    const b = await engine.api.create(svcRef, svc('b', {}));
+    const ipA = (a.spec as { clusterIP: string }).clusterIP;
+    expect(ipA).toMatch(/^10\.96\.0\.\d+$/);
+    expect((b.spec as { clusterIP: string }).clusterIP).not.toBe(ipA);
+    expect((a.spec as { clusterIPs: string[] }).clusterIPs).toEqual([ipA]);
+    const { clusterIP: _ip, clusterIPs: _ips, ...rest } = a.spec as Record<string, unknown>;
+    const updated = await engine.api.update({ ...svcRef, name: 'a' }, { ...a, spec: rest });
+    expect((updated.spec as { clusterIP: string }).clusterIP).toBe(ipA);
+  });
+
+  it('a headless service gets no address; a taken ClusterIP is refused', async () => {
+    const h = await engine.api.create(svcRef, svc('h', { clusterIP: 'None' }));
+    expect((h.spec as { clusterIP: string }).clusterIP).toBe('None');
+    const a = await engine.api.create(svcRef, svc('a', {}));
+    const err = await statusOf(
+      engine.api.create(svcRef, svc('c', { clusterIP: (a.spec as { clusterIP: string }).clusterIP })),
+    );
+    expect(err.code).toBe(422);
+    expect(err.message).toContain('provided IP is already allocated');
+  });
+
+  it('allocates node ports in 30000-32767 and refuses a port that is taken', async () => {
+    const n = await engine.api.create(
+      svcRef,
+      svc('n', {
+        type: 'NodePort',
+        ports: [
+          { port: 80, nodePort: 30007 },
+          { port: 81, name: 'b' },
+        ],
+      }),
+    );
+    const ports = (n.spec as { ports: { nodePort: number }[] }).ports;
+    expect(ports[0].nodePort).toBe(30007);
+    expect(ports[1].nodePort).toBeGreaterThanOrEqual(30000);
+    const err = await statusOf(
+      engine.api.create(svcRef, svc('m', { type: 'NodePort', ports: [{ port: 80, nodePort: 30007 }] })),
+    );
+    expect(err.code).toBe(422);
+    expect(err.message).toContain('provided port is already allocated');
+  });
+});

@@ -1,0 +1,118 @@
+// Service IP and node port allocation, as kube-apiserver's service REST storage does at create:
+// a ClusterIP from the service CIDR (10.96.0.0/12, the kubeadm default; .1 is the `kubernetes`
+// service), and node ports from 30000–32767 for NodePort and LoadBalancer services. A requested
+// IP or port that is taken or out of range is a 422 with Kubernetes' message.
+import type { KubeObject } from '../api/types.js';
+import { cause, invalid } from '../api/errors.js';
+import type { ObjectStore } from '../store/object-store.js';
+
+export const SERVICE_CIDR_BASE = (10 << 24) | (96 << 16); // 10.96.0.0
+const SERVICE_CIDR_SIZE = 1 << 20; // /12
+export const NODE_PORT_MIN = 30000;
+export const NODE_PORT_MAX = 32767;
+
+interface ServicePort {
+  port?: number;
+  protocol?: string;
+  nodePort?: number;
+}
+interface ServiceSpec {
+  type?: string;
+  clusterIP?: string;
+  clusterIPs?: string[];
+  ipFamilies?: string[];
+  ports?: ServicePort[];
+}
+
+function ipToInt(ip: string): number | null {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(ip);
+  if (!m) return null;
+  const parts = m.slice(1).map(Number);
+  if (parts.some((p) => p > 255)) return null;
+  return ((parts[0] << 24) | (parts[1] << 16) | (parts[2] << 8) | parts[3]) >>> 0;
+}
+
+function intToIp(n: number): string {
+  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
+}
+
+/** Fill in clusterIP(s) and node ports on a Service being created; throws 422 on conflicts. */
+export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): void {
+  const spec = (svc.spec ?? {}) as ServiceSpec;
+  const existing = store.list('/services');
+  const name = svc.metadata.name ?? '';
+  if (spec.type !== 'ExternalName' && spec.clusterIP !== 'None') {
+    const used = new Set(existing.map((s) => (s.spec as ServiceSpec | undefined)?.clusterIP).filter(Boolean));
+    if (spec.clusterIP) {
+      const n = ipToInt(spec.clusterIP);
+      if (n === null || n < SERVICE_CIDR_BASE || n >= SERVICE_CIDR_BASE + SERVICE_CIDR_SIZE) {
+        throw invalid('', 'Service', name, [
+          cause.invalid(
+            'spec.clusterIPs',
+            [spec.clusterIP],
+            'failed to allocate IP ' +
+              spec.clusterIP +
+              ': provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+          ),
+        ]);
+      }
+      if (used.has(spec.clusterIP)) {
+        throw invalid('', 'Service', name, [
+          cause.invalid(
+            'spec.clusterIPs',
+            [spec.clusterIP],
+            `failed to allocate IP ${spec.clusterIP}: provided IP is already allocated`,
+          ),
+        ]);
+      }
+    } else {
+      // Lowest free address above .1 (reserved for the `kubernetes` service), like the bitmap allocator's scan.
+      let ip: string | undefined;
+      for (let i = 10; i < SERVICE_CIDR_SIZE - 1; i++) {
+        const candidate = intToIp(SERVICE_CIDR_BASE + i);
+        if (!used.has(candidate)) {
+          ip = candidate;
+          break;
+        }
+      }
+      spec.clusterIP = ip;
+    }
+    spec.clusterIPs = [spec.clusterIP!];
+    spec.ipFamilies = ['IPv4'];
+  } else if (spec.clusterIP === 'None') {
+    spec.clusterIPs = ['None'];
+  }
+  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+    const usedPorts = new Set<number>();
+    for (const s of existing)
+      for (const p of (s.spec as ServiceSpec | undefined)?.ports ?? []) if (p.nodePort) usedPorts.add(p.nodePort);
+    let next = NODE_PORT_MIN;
+    for (const [i, p] of (spec.ports ?? []).entries()) {
+      if (p.nodePort) {
+        if (p.nodePort < NODE_PORT_MIN || p.nodePort > NODE_PORT_MAX) {
+          throw invalid('', 'Service', name, [
+            cause.invalid(
+              `spec.ports[${i}].nodePort`,
+              p.nodePort,
+              `provided port is not in the valid range. The range of valid ports is ${NODE_PORT_MIN}-${NODE_PORT_MAX}`,
+            ),
+          ]);
+        }
+        if (usedPorts.has(p.nodePort)) {
+          throw invalid('', 'Service', name, [
+            cause.invalid(`spec.ports[${i}].nodePort`, p.nodePort, 'provided port is already allocated'),
+          ]);
+        }
+        usedPorts.add(p.nodePort);
+        continue;
+      }
+      while (usedPorts.has(next) && next <= NODE_PORT_MAX) next++;
+      if (next > NODE_PORT_MAX) {
+        throw invalid('', 'Service', name, [cause.invalid(`spec.ports[${i}].nodePort`, 0, 'range is full')]);
+      }
+      p.nodePort = next;
+      usedPorts.add(next);
+    }
+  }
+  svc.spec = spec;
+}
