@@ -429,7 +429,7 @@ describe('service addresses', () => {
       svc('n', {
         type: 'NodePort',
         ports: [
-          { port: 80, nodePort: 30007 },
+          { port: 80, name: 'a', nodePort: 30007 },
           { port: 81, name: 'b' },
         ],
       }),
