@@ -185,6 +185,7 @@ export class NodeAgent {
     this.#ctx.probes.stop();
     this.#queue.shutDown();
     await this.#queue.whenIdle();
+    await this.nodeStatus.whenIdle();
   }
 
   /** Stop the agent and every container of this cluster (the pods restart on the next start). */
@@ -200,8 +201,9 @@ export class NodeAgent {
   }
 
   /** Resolves when no pod sync is queued or running (tests). */
-  whenIdle(): Promise<void> {
-    return this.#queue.whenIdle();
+  async whenIdle(): Promise<void> {
+    await this.nodeStatus.whenIdle();
+    await this.#queue.whenIdle();
   }
 
   /** Sync one pod now (tests, and the UI's "retry now"). */

@@ -69,6 +69,11 @@ export class NodeStatusManager {
     this.#timer = null;
   }
 
+  /** Resolves when the heartbeat in flight (if any) is done. */
+  whenIdle(): Promise<void> {
+    return this.#running;
+  }
+
   /** One heartbeat: probe the runtime, post the node status when due, renew the lease. */
   heartbeat(): Promise<void> {
     this.#running = this.#running

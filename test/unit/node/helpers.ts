@@ -5,7 +5,7 @@ import type { Pod, PodStatus, Container } from 'kubernetes-types/core/v1';
 import { Engine } from '../../../src-main/engine/index.js';
 import { FakeClock } from '../../../src-main/engine/clock.js';
 import type { KubeObject } from '../../../src-main/engine/api/types.js';
-import { createRuntime, type SimulatedRuntime } from '../../../src-main/engine/runtime/index.js';
+import { createRuntime, type ContainerSpec, type SimulatedRuntime } from '../../../src-main/engine/runtime/index.js';
 import { NodeAgent, type NodeAgentOptions } from '../../../src-main/engine/node/index.js';
 
 export const PAUSE = 'registry.k8s.io/pause:3.10';
@@ -25,6 +25,8 @@ export interface Harness {
   status(name: string, namespace?: string): Promise<PodStatus>;
   events(name?: string): Promise<{ reason: string; message: string; type: string; count: number }[]>;
   newAgent(opts?: Partial<NodeAgentOptions>): NodeAgent;
+  /** Every ContainerSpec the agent created, by container id. */
+  createdSpecs: Map<string, ContainerSpec>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,13 @@ export async function harness(
   const runtime = opts.runtime ?? createRuntime('simulated', { clock, images: [PAUSE, 'busybox:1.36', 'app:1'] });
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kubedesk-node-test-'));
   const agents: NodeAgent[] = [];
+  const createdSpecs = new Map<string, ContainerSpec>();
+  const create = runtime.createContainer.bind(runtime);
+  runtime.createContainer = async (sandboxId, spec) => {
+    const id = await create(sandboxId, spec);
+    createdSpecs.set(id, spec);
+    return id;
+  };
   const newAgent = (o: Partial<NodeAgentOptions> = {}) => {
     const a = new NodeAgent(engine, runtime, { clusterId: 'test', dataDir, heartbeatMs: 10_000, statsIntervalMs: 5_000, ...opts.agent, ...o });
     agents.push(a);
@@ -83,6 +92,7 @@ export async function harness(
         .map((e) => ({ reason: e.reason as string, message: e.message as string, type: e.type as string, count: e.count as number }));
     },
     newAgent,
+    createdSpecs,
     async close() {
       for (const a of agents) await a.stop();
       await engine.stop();
