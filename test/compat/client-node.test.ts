@@ -43,8 +43,15 @@ async function apiError(p: Promise<unknown>): Promise<{ code: number; body: k8s.
 describe('@kubernetes/client-node against the HTTPS API', () => {
   it('creates, reads and lists with label selectors', async () => {
     await core.createNamespace({ body: { metadata: { name: 'compat' } } });
-    for (const [name, tier] of [['a', 'web'], ['b', 'db'], ['c', 'web']]) {
-      await core.createNamespacedConfigMap({ namespace: 'compat', body: { metadata: { name, labels: { tier } }, data: { k: name } } });
+    for (const [name, tier] of [
+      ['a', 'web'],
+      ['b', 'db'],
+      ['c', 'web'],
+    ]) {
+      await core.createNamespacedConfigMap({
+        namespace: 'compat',
+        body: { metadata: { name, labels: { tier } }, data: { k: name } },
+      });
     }
     const a = await core.readNamespacedConfigMap({ name: 'a', namespace: 'compat' });
     expect(a.data).toEqual({ k: 'a' });
@@ -69,7 +76,11 @@ describe('@kubernetes/client-node against the HTTPS API', () => {
     );
     expect(merge.metadata?.labels).toMatchObject({ app: 'web', patched: 'merge' });
     const smp = await apps.patchNamespacedDeployment(
-      { name: 'web', namespace: 'compat', body: { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'busybox:1.36' }] } } } } },
+      {
+        name: 'web',
+        namespace: 'compat',
+        body: { spec: { template: { spec: { containers: [{ name: 'sidecar', image: 'busybox:1.36' }] } } } },
+      },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.StrategicMergePatch),
     );
     expect(smp.spec?.template.spec?.containers.map((c) => c.name).sort()).toEqual(['sidecar', 'web']);
@@ -87,7 +98,10 @@ describe('@kubernetes/client-node against the HTTPS API', () => {
       (type, obj: k8s.V1Secret) => seen.push(`${type}:${obj.metadata?.name}`),
       () => undefined,
     );
-    await core.createNamespacedSecret({ namespace: 'compat', body: { metadata: { name: 's1' }, stringData: { a: 'b' } } });
+    await core.createNamespacedSecret({
+      namespace: 'compat',
+      body: { metadata: { name: 's1' }, stringData: { a: 'b' } },
+    });
     await core.patchNamespacedSecret(
       { name: 's1', namespace: 'compat', body: { metadata: { labels: { x: 'y' } } } },
       k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
@@ -99,7 +113,12 @@ describe('@kubernetes/client-node against the HTTPS API', () => {
 
     // Resume from the version of the first list: the same three events are replayed.
     const replay: string[] = [];
-    const req2 = await watch.watch('/api/v1/namespaces/compat/secrets', { resourceVersion: rv }, (type) => replay.push(type), () => undefined);
+    const req2 = await watch.watch(
+      '/api/v1/namespaces/compat/secrets',
+      { resourceVersion: rv },
+      (type) => replay.push(type),
+      () => undefined,
+    );
     await waitFor(() => replay.length >= 3);
     req2.abort();
     expect(replay).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
@@ -107,7 +126,9 @@ describe('@kubernetes/client-node against the HTTPS API', () => {
     // A version older than the watch window (200 changes in this harness) gets an ERROR event
     // carrying a 410 Gone Status, as kube-apiserver sends it.
     await Promise.all(
-      Array.from({ length: 250 }, () => core.createNamespacedConfigMap({ namespace: 'compat', body: { metadata: { generateName: 'churn-' } } })),
+      Array.from({ length: 250 }, () =>
+        core.createNamespacedConfigMap({ namespace: 'compat', body: { metadata: { generateName: 'churn-' } } }),
+      ),
     );
     const errors: { code?: number; reason?: string }[] = [];
     const req3 = await watch.watch(
@@ -126,36 +147,93 @@ describe('@kubernetes/client-node against the HTTPS API', () => {
   it('deletes with Background, Foreground and Orphan propagation', async () => {
     const rs = await apps.createNamespacedReplicaSet({
       namespace: 'compat',
-      body: { metadata: { name: 'owner' }, spec: { selector: { matchLabels: { o: '1' } }, template: { metadata: { labels: { o: '1' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } } },
+      body: {
+        metadata: { name: 'owner' },
+        spec: {
+          selector: { matchLabels: { o: '1' } },
+          template: { metadata: { labels: { o: '1' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } },
+        },
+      },
     });
-    const ownerRef = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'owner', uid: rs.metadata!.uid!, controller: true, blockOwnerDeletion: true };
-    await core.createNamespacedConfigMap({ namespace: 'compat', body: { metadata: { name: 'dep1', ownerReferences: [ownerRef] } } });
-    await apps.deleteNamespacedReplicaSet({ name: 'owner', namespace: 'compat', body: { propagationPolicy: 'Orphan' } });
-    await waitFor(async () => (await core.readNamespacedConfigMap({ name: 'dep1', namespace: 'compat' })).metadata?.ownerReferences === undefined);
+    const ownerRef = {
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      name: 'owner',
+      uid: rs.metadata!.uid!,
+      controller: true,
+      blockOwnerDeletion: true,
+    };
+    await core.createNamespacedConfigMap({
+      namespace: 'compat',
+      body: { metadata: { name: 'dep1', ownerReferences: [ownerRef] } },
+    });
+    await apps.deleteNamespacedReplicaSet({
+      name: 'owner',
+      namespace: 'compat',
+      body: { propagationPolicy: 'Orphan' },
+    });
+    await waitFor(
+      async () =>
+        (await core.readNamespacedConfigMap({ name: 'dep1', namespace: 'compat' })).metadata?.ownerReferences ===
+        undefined,
+    );
 
     for (const policy of ['Background', 'Foreground']) {
       const owner = await apps.createNamespacedReplicaSet({
         namespace: 'compat',
-        body: { metadata: { name: `owner-${policy.toLowerCase()}` }, spec: { selector: { matchLabels: { o: '1' } }, template: { metadata: { labels: { o: '1' } }, spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] } } } },
+        body: {
+          metadata: { name: `owner-${policy.toLowerCase()}` },
+          spec: {
+            selector: { matchLabels: { o: '1' } },
+            template: {
+              metadata: { labels: { o: '1' } },
+              spec: { containers: [{ name: 'c', image: 'busybox:1.36' }] },
+            },
+          },
+        },
       });
       const ref = { ...ownerRef, name: owner.metadata!.name!, uid: owner.metadata!.uid! };
-      await core.createNamespacedConfigMap({ namespace: 'compat', body: { metadata: { name: `dep-${policy.toLowerCase()}`, ownerReferences: [ref] } } });
-      await apps.deleteNamespacedReplicaSet({ name: owner.metadata!.name!, namespace: 'compat', body: { propagationPolicy: policy } });
-      await waitFor(async () => (await apiError(core.readNamespacedConfigMap({ name: `dep-${policy.toLowerCase()}`, namespace: 'compat' }))).code === 404);
-      await waitFor(async () => (await apiError(apps.readNamespacedReplicaSet({ name: owner.metadata!.name!, namespace: 'compat' }))).code === 404);
+      await core.createNamespacedConfigMap({
+        namespace: 'compat',
+        body: { metadata: { name: `dep-${policy.toLowerCase()}`, ownerReferences: [ref] } },
+      });
+      await apps.deleteNamespacedReplicaSet({
+        name: owner.metadata!.name!,
+        namespace: 'compat',
+        body: { propagationPolicy: policy },
+      });
+      await waitFor(
+        async () =>
+          (await apiError(core.readNamespacedConfigMap({ name: `dep-${policy.toLowerCase()}`, namespace: 'compat' })))
+            .code === 404,
+      );
+      await waitFor(
+        async () =>
+          (await apiError(apps.readNamespacedReplicaSet({ name: owner.metadata!.name!, namespace: 'compat' }))).code ===
+          404,
+      );
     }
   });
 
   it('receives proper Status errors: 404, 409 AlreadyExists, 409 Conflict, 422 Invalid with causes', async () => {
     const nf = await apiError(core.readNamespacedConfigMap({ name: 'nope', namespace: 'compat' }));
     expect(nf.code).toBe(404);
-    expect(nf.body).toMatchObject({ kind: 'Status', status: 'Failure', reason: 'NotFound', message: 'configmaps "nope" not found' });
-    const ae = await apiError(core.createNamespacedConfigMap({ namespace: 'compat', body: { metadata: { name: 'a' } } }));
+    expect(nf.body).toMatchObject({
+      kind: 'Status',
+      status: 'Failure',
+      reason: 'NotFound',
+      message: 'configmaps "nope" not found',
+    });
+    const ae = await apiError(
+      core.createNamespacedConfigMap({ namespace: 'compat', body: { metadata: { name: 'a' } } }),
+    );
     expect(ae.code).toBe(409);
     expect(ae.body.reason).toBe('AlreadyExists');
     const a = await core.readNamespacedConfigMap({ name: 'a', namespace: 'compat' });
     await core.replaceNamespacedConfigMap({ name: 'a', namespace: 'compat', body: { ...a, data: { k: 'new' } } });
-    const conflict = await apiError(core.replaceNamespacedConfigMap({ name: 'a', namespace: 'compat', body: { ...a, data: { k: 'stale' } } }));
+    const conflict = await apiError(
+      core.replaceNamespacedConfigMap({ name: 'a', namespace: 'compat', body: { ...a, data: { k: 'stale' } } }),
+    );
     expect(conflict.code).toBe(409);
     expect(conflict.body.reason).toBe('Conflict');
     const bad = deployment('Bad_Name');

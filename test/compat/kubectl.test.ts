@@ -13,7 +13,10 @@ if (!haveKubectl) console.warn('SKIPPED: kubectl compatibility tests — kubectl
 
 let s: Served;
 
-async function kubectl(args: string[], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string; code: number }> {
+async function kubectl(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ stdout: string; stderr: string; code: number }> {
   try {
     const { stdout, stderr } = await run('kubectl', ['--kubeconfig', s.api.kubeconfigPath, ...args], {
       env: { ...process.env, ...env },
@@ -59,7 +62,9 @@ describe.skipIf(!haveKubectl)('kubectl against the HTTPS API', () => {
     const yaml = await ok(['get', 'deployment', 'web', '-n', 'kd', '-o', 'yaml']);
     expect(yaml).toContain('replicas: 3');
     expect(yaml).toContain('value: two');
-    const json = JSON.parse(await ok(['get', 'configmap', 'app-config', '-n', 'kd', '-o', 'json'])) as { data: { mode: string } };
+    const json = JSON.parse(await ok(['get', 'configmap', 'app-config', '-n', 'kd', '-o', 'json'])) as {
+      data: { mode: string };
+    };
     expect(json.data.mode).toBe('two');
     const wide = await ok(['get', 'deploy', '-n', 'kd', '-o', 'wide']);
     expect(wide).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR$/m);
@@ -81,27 +86,42 @@ describe.skipIf(!haveKubectl)('kubectl against the HTTPS API', () => {
 
   it('label, annotate, describe with events, and edit via KUBE_EDITOR', async () => {
     expect(await ok(['label', 'deployment', 'web', '-n', 'kd', 'team=blue'])).toContain('deployment.apps/web labeled');
-    expect(await ok(['annotate', 'deployment', 'web', '-n', 'kd', 'note=hello'])).toContain('deployment.apps/web annotated');
+    expect(await ok(['annotate', 'deployment', 'web', '-n', 'kd', 'note=hello'])).toContain(
+      'deployment.apps/web annotated',
+    );
     const d = await s.engine.api.get({ group: 'apps', resource: 'deployments', namespace: 'kd', name: 'web' });
     expect(d.metadata.labels).toMatchObject({ team: 'blue' });
     expect(d.metadata.annotations).toMatchObject({ note: 'hello' });
-    await s.engine.recorder('deployment-controller').event(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-abc to 3');
+    await s.engine
+      .recorder('deployment-controller')
+      .event(d, 'Normal', 'ScalingReplicaSet', 'Scaled up replica set web-abc to 3');
     const described = await ok(['describe', 'deployment', 'web', '-n', 'kd']);
     expect(described).toMatch(/Replicas:\s+3 desired/);
-    expect(described).toMatch(/Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-abc to 3/);
+    expect(described).toMatch(
+      /Normal\s+ScalingReplicaSet\s+\S+\s+deployment-controller\s+Scaled up replica set web-abc to 3/,
+    );
     const editor = `${process.execPath} ${path.join(fixtures, 'editor.mjs')}`;
-    expect(await ok(['edit', 'configmap', 'app-config', '-n', 'kd'], { KUBE_EDITOR: editor })).toContain('configmap/app-config edited');
+    expect(await ok(['edit', 'configmap', 'app-config', '-n', 'kd'], { KUBE_EDITOR: editor })).toContain(
+      'configmap/app-config edited',
+    );
     const cm = await s.engine.api.get({ group: '', resource: 'configmaps', namespace: 'kd', name: 'app-config' });
     expect(cm.metadata.labels).toMatchObject({ edited: 'by-kubectl' });
   });
 
   it('get -w sees a change', async () => {
-    const child = spawn('kubectl', ['--kubeconfig', s.api.kubeconfigPath, 'get', 'cm', '-n', 'kd', '-w', '--output-watch-events'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      'kubectl',
+      ['--kubeconfig', s.api.kubeconfigPath, 'get', 'cm', '-n', 'kd', '-w', '--output-watch-events'],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     try {
       await waitFor(() => out.includes('app-config'));
-      await s.engine.api.create({ group: '', resource: 'configmaps', namespace: 'kd' }, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watched' } });
+      await s.engine.api.create(
+        { group: '', resource: 'configmaps', namespace: 'kd' },
+        { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'watched' } },
+      );
       await waitFor(() => /ADDED\s+watched/.test(out));
     } finally {
       child.kill();
@@ -109,8 +129,12 @@ describe.skipIf(!haveKubectl)('kubectl against the HTTPS API', () => {
   });
 
   it('create configmap --from-literal and create secret generic', async () => {
-    expect(await ok(['create', 'configmap', 'lit', '-n', 'kd', '--from-literal=a=1', '--from-literal=b=2'])).toContain('configmap/lit created');
-    expect(await ok(['create', 'secret', 'generic', 'sec', '-n', 'kd', '--from-literal=password=s3cret'])).toContain('secret/sec created');
+    expect(await ok(['create', 'configmap', 'lit', '-n', 'kd', '--from-literal=a=1', '--from-literal=b=2'])).toContain(
+      'configmap/lit created',
+    );
+    expect(await ok(['create', 'secret', 'generic', 'sec', '-n', 'kd', '--from-literal=password=s3cret'])).toContain(
+      'secret/sec created',
+    );
     const sec = await s.engine.api.get({ group: '', resource: 'secrets', namespace: 'kd', name: 'sec' });
     expect(sec.data).toEqual({ password: Buffer.from('s3cret').toString('base64') });
     expect((await ok(['get', 'secret', 'sec', '-n', 'kd'])).split('\n')[1]).toMatch(/^sec\s+Opaque\s+1\s+\S+$/);
@@ -120,6 +144,35 @@ describe.skipIf(!haveKubectl)('kubectl against the HTTPS API', () => {
     const r = await kubectl(['apply', '-n', 'kd', '-f', path.join(fixtures, 'invalid.yaml')]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('spec.template.spec.containers[0].image: Required value');
+  });
+
+  it('server-side apply records field managers and reports conflicts unless forced', async () => {
+    const file = path.join(fixtures, 'app-v1.yaml');
+    expect(await ok(['apply', '--server-side', '-n', 'ssa-free', '-f', file]).catch((e: Error) => e.message)).toContain(
+      'namespaces "ssa-free" not found',
+    );
+    await ok(['create', 'namespace', 'ssa']);
+    expect(await ok(['apply', '--server-side', '-n', 'ssa', '-f', file])).toContain(
+      'deployment.apps/web serverside-applied',
+    );
+    await ok(['patch', 'deployment', 'web', '-n', 'ssa', '--type', 'merge', '-p', '{"spec":{"replicas":5}}']);
+    const conflict = await kubectl(['apply', '--server-side', '-n', 'ssa', '-f', file]);
+    expect(conflict.code).not.toBe(0);
+    expect(conflict.stderr).toContain('conflict with "kubectl-patch"');
+    expect(conflict.stderr).toContain('.spec.replicas');
+    expect(await ok(['apply', '--server-side', '--force-conflicts', '-n', 'ssa', '-f', file])).toContain(
+      'deployment.apps/web serverside-applied',
+    );
+    const d = JSON.parse(await ok(['get', 'deployment', 'web', '-n', 'ssa', '-o', 'json'])) as {
+      spec: { replicas: number };
+    };
+    expect(d.spec.replicas).toBe(1);
+  });
+
+  it('an unknown field is rejected by server-side strict validation, naming it', async () => {
+    const r = await kubectl(['apply', '-n', 'kd', '-f', path.join(fixtures, 'unknown-field.yaml')]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain('unknown field "spec.replicsa"');
   });
 
   it('delete -f waits until the objects are gone', async () => {

@@ -10,6 +10,7 @@ import { toVersion } from './conversion.js';
 import { createObject, decodeBody, updateObject, type WriteResult } from './write-path.js';
 import type { PatchOptions, PatchType } from './types.js';
 import { scaleOf, applyScale } from './subresources.js';
+import { checkApply, removePath } from './managed-fields.js';
 
 export async function applyPatch(
   ctx: ApiContext,
@@ -22,16 +23,11 @@ export async function applyPatch(
   const namespace = requireNamespace(r);
   const key = keyFor(r, name, namespace);
   const current = ctx.store.latest(key);
+  if (type === 'apply' && !opts.fieldManager) throw applyNeedsManager();
   if (!current) {
     // Server-side apply creates what does not exist yet.
-    if (type === 'apply' && !r.subresource)
-      return createObject(ctx, r, patch, { ...opts, fieldManager: opts.fieldManager });
+    if (type === 'apply' && !r.subresource) return createObject(ctx, r, patch, { ...opts, createOperation: 'Apply' });
     throw notFound(r.info.group, r.info.plural, name);
-  }
-  if (opts.dryRun === undefined && type === 'apply' && !opts.fieldManager) {
-    throw badRequest(
-      'PATCH requests with apply content type (application/apply-patch+yaml) must specify a fieldManager',
-    );
   }
   const view = toVersion(current, r.info, r.version);
 
@@ -41,7 +37,17 @@ export async function applyPatch(
     return { object: await applyScale(ctx, r, name, patched, opts, current), warnings: [] };
   }
 
+  let apply: { appliedKeys: Set<string>; taken: Set<string> } | undefined;
+  let removed: string[][] = [];
+  if (type === 'apply') {
+    if (!isObject(patch)) throw badRequest('an apply patch must be an object');
+    const check = checkApply(view, patch as KubeObject, opts.fieldManager!, opts.force === true);
+    apply = { appliedKeys: check.appliedKeys, taken: check.conflictKeys };
+    removed = check.removed;
+  }
   const patched = patchDocument(view, type, patch, r.info.kind);
+  // Fields this manager applied before and dropped now (and no one else owns) go away.
+  for (const segs of removed) removePath(patched, segs);
   // A patch that does not name a resourceVersion applies to whatever is current (no conflict).
   const patchRv = isObject(patch) && isObject(patch.metadata) ? patch.metadata.resourceVersion : undefined;
   if (patchRv === undefined)
@@ -55,7 +61,7 @@ export async function applyPatch(
     scope,
     decoded,
     base: current,
-    operation: type === 'apply' ? 'Apply' : 'Update',
+    apply,
   });
 }
 
@@ -80,4 +86,10 @@ function patchDocument(doc: KubeObject, type: PatchType, patch: unknown, kind: s
   }
   if (!isObject(out)) throw badRequest('the patched document is not an object');
   return out as KubeObject;
+}
+
+function applyNeedsManager(): StatusError {
+  return badRequest(
+    'PATCH requests with apply content type (application/apply-patch+yaml) must specify a fieldManager',
+  );
 }

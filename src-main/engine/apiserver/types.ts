@@ -36,6 +36,8 @@ export interface WriteOptions {
   fieldManager?: string;
   /** `Strict` rejects unknown fields; `Warn` (the default) drops them and reports warnings; `Ignore` drops them. */
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  /** Internal: a create made by server-side apply records an `Apply` manager entry. */
+  createOperation?: 'Apply' | 'Update';
 }
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';

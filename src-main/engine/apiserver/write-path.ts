@@ -21,7 +21,8 @@ import { keyFor, requireNamespace, type ApiContext, type ResolvedRef } from './c
 import { toStorage } from './conversion.js';
 import { admitNamespace, initialStatus } from './admission.js';
 import { allocateServiceAddresses } from './service-alloc.js';
-import { fieldSet, generateNameSuffix, hasGeneration, newUid, recordManager, specChanged } from './object-meta.js';
+import { generateNameSuffix, hasGeneration, newUid, specChanged } from './object-meta.js';
+import { recordApply, recordUpdate } from './managed-fields.js';
 import type { WriteOptions } from './types.js';
 
 /** The largest object the store accepts (kube-apiserver's request limit is 3 MiB). */
@@ -169,6 +170,7 @@ export async function createObject(
     const causes = normalizeSecret(obj as never);
     if (causes.length > 0) throw secretDecodeError(r, obj, causes);
   }
+  const requested = deepCopy(obj);
   applyDefaults(obj);
   const causes = validateCreate(obj);
   if (causes.length > 0) throw invalidError(r, obj, causes);
@@ -184,15 +186,11 @@ export async function createObject(
   const status = initialStatus(obj, r.info);
   if (status === undefined) delete obj.status;
   else obj.status = status;
-  recordManager(
-    meta,
-    {
-      manager: opts.fieldManager ?? 'kubedesk',
-      operation: 'Update',
-      apiVersion: obj.apiVersion,
-      fieldsV1: fieldSet(body),
-    },
-    now,
+  recordUpdate(
+    undefined,
+    obj,
+    { manager: opts.fieldManager ?? 'kubedesk', operation: opts.createOperation ?? 'Update', now },
+    requested,
   );
 
   admitNamespace(ctx.store, r.info, namespace, meta.name!);
@@ -213,7 +211,8 @@ export interface UpdateInternals {
   decoded?: { obj: KubeObject; warnings: string[] };
   /** The version the patch was computed against. */
   base?: KubeObject;
-  operation?: 'Update' | 'Apply';
+  /** Server-side apply: the applied fields, and those taken from other managers by force. */
+  apply?: { appliedKeys: Set<string>; taken: Set<string> };
 }
 
 export async function updateObject(
@@ -310,17 +309,17 @@ export async function updateObject(
 
   if (hasGeneration(next) && specChanged(next, old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
   const now = ctx.clock.now();
-  recordManager(
-    next.metadata,
-    {
-      manager: opts.fieldManager ?? 'kubedesk',
-      operation: internals.operation ?? 'Update',
-      apiVersion: next.apiVersion,
-      fieldsV1: fieldSet(scope === 'status' ? { status: obj.status } : (body ?? obj)),
+  const manager = opts.fieldManager ?? 'kubedesk';
+  if (internals.apply) {
+    recordApply(next, manager, internals.apply.appliedKeys, internals.apply.taken, now);
+  } else {
+    recordUpdate(old, next, {
+      manager,
+      operation: 'Update',
       subresource: scope === 'main' ? undefined : scope,
-    },
-    now,
-  );
+      now,
+    });
+  }
   if (opts.dryRun === 'All') return { object: next, warnings };
   const stored = await finalizeOrPut(ctx, key, next, old.metadata.resourceVersion!);
   return { object: stored, warnings };

@@ -38,10 +38,12 @@ export interface PodState {
   kills: Map<string, { containerId: string; probe: ProbeType }>;
   /** When the agent first saw the pod's deletion (grace is counted from there). */
   terminatingSince?: number;
+  /** The attempt the next container of a name gets when its predecessors went with an old sandbox. */
+  nextAttempt: Map<string, number>;
   /** When sandbox creation last failed (retried after a back-off). */
   sandboxFailedAt?: number;
 }
 
 export function newPodState(namespace: string, name: string): PodState {
-  return { namespace, name, waiting: new Map(), kills: new Map() };
+  return { namespace, name, waiting: new Map(), kills: new Map(), nextAttempt: new Map() };
 }

@@ -65,7 +65,12 @@ export async function runHandler(h: Handler, t: HandlerTarget, timeoutMs: number
       const r = await sim.probeHttp(t.containerId);
       if (!r) return done({ result: 'failure', output: '', message: 'connect: connection refused' });
       const ok = r.statusCode >= 200 && r.statusCode < 400;
-      return done({ result: ok ? 'success' : 'failure', httpStatus: r.statusCode, output: '', message: ok ? '' : `HTTP probe failed with statuscode: ${r.statusCode}` });
+      return done({
+        result: ok ? 'success' : 'failure',
+        httpStatus: r.statusCode,
+        output: '',
+        message: ok ? '' : `HTTP probe failed with statuscode: ${r.statusCode}`,
+      });
     }
     if (h.tcpSocket && sim) {
       const ok = await sim.probeTcp(t.containerId);

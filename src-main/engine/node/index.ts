@@ -81,7 +81,13 @@ export class NodeAgent {
       onChange: (uid) => this.#queue.add(uid),
       onFailedAttempt: (pod, container, type, message) => {
         const probe = type[0].toUpperCase() + type.slice(1);
-        void this.#ctx.recorder.event(pod as KubeObject, 'Warning', EventReason.Unhealthy, `${probe} probe failed: ${message}`, `spec.containers{${container}}`);
+        void this.#ctx.recorder.event(
+          pod as KubeObject,
+          'Warning',
+          EventReason.Unhealthy,
+          `${probe} probe failed: ${message}`,
+          `spec.containers{${container}}`,
+        );
       },
       onKill: (uid, container, containerId, probe) => {
         this.#pods.get(uid)?.kills.set(container, { containerId, probe });
@@ -109,7 +115,9 @@ export class NodeAgent {
       maxDelayMs: 60_000,
       onError: (uid, err) => {
         const s = this.#pods.get(uid);
-        console.error(`node ${this.nodeName}: syncing pod ${s ? `${s.namespace}/${s.name}` : uid} failed: ${errorMessage(err)}`);
+        console.error(
+          `node ${this.nodeName}: syncing pod ${s ? `${s.namespace}/${s.name}` : uid} failed: ${errorMessage(err)}`,
+        );
       },
     });
     this.nodeStatus = new NodeStatusManager(engine.api, runtime, clock, {
@@ -133,7 +141,10 @@ export class NodeAgent {
     if (this.#running) return;
     this.#running = true;
     await this.nodeStatus.start();
-    const pods = await this.#engine.api.list({ group: '', resource: 'pods' }, { fieldSelector: `spec.nodeName=${this.nodeName}` });
+    const pods = await this.#engine.api.list(
+      { group: '', resource: 'pods' },
+      { fieldSelector: `spec.nodeName=${this.nodeName}` },
+    );
     const uids = new Set(pods.items.map((p) => p.metadata.uid!));
     if (this.nodeStatus.ready) {
       try {
@@ -157,10 +168,14 @@ export class NodeAgent {
     // ConfigMap / Secret changes reach env (on the next start) and projected volumes (in place).
     for (const resource of ['configmaps', 'secrets']) {
       this.#watches.push(
-        this.#engine.api.watch({ group: '', resource }, { resourceVersion: String(this.#engine.store.resourceVersion) }, (e) => {
-          const ns = e.object.metadata.namespace;
-          for (const [uid, s] of this.#pods) if (s.namespace === ns) this.#queue.add(uid);
-        }),
+        this.#engine.api.watch(
+          { group: '', resource },
+          { resourceVersion: String(this.#engine.store.resourceVersion) },
+          (e) => {
+            const ns = e.object.metadata.namespace;
+            for (const [uid, s] of this.#pods) if (s.namespace === ns) this.#queue.add(uid);
+          },
+        ),
       );
     }
     const resync = () => {
@@ -193,7 +208,9 @@ export class NodeAgent {
     await this.stop();
     const containers = await this.#runtime.listContainers({ [LABEL_CLUSTER]: this.#ctx.clusterId });
     await Promise.all(
-      containers.filter((c) => c.state === 'running').map((c) => this.#runtime.stopContainer(c.id, graceSeconds).catch(() => undefined)),
+      containers
+        .filter((c) => c.state === 'running')
+        .map((c) => this.#runtime.stopContainer(c.id, graceSeconds).catch(() => undefined)),
     );
     for (const s of await this.#runtime.listSandboxes({ [LABEL_CLUSTER]: this.#ctx.clusterId })) {
       if (s.state === 'ready') await this.#runtime.stopSandbox(s.id, 0).catch(() => undefined);
@@ -225,7 +242,12 @@ export class NodeAgent {
     if (!state) return;
     let pod: (Pod & KubeObject) | null = null;
     try {
-      pod = (await this.#engine.api.get({ group: '', resource: 'pods', namespace: state.namespace, name: state.name })) as Pod & KubeObject;
+      pod = (await this.#engine.api.get({
+        group: '',
+        resource: 'pods',
+        namespace: state.namespace,
+        name: state.name,
+      })) as Pod & KubeObject;
       if (pod.metadata.uid !== uid || pod.spec?.nodeName !== this.nodeName) pod = null;
     } catch (err) {
       if (!(isStatusError(err) && err.code === 404)) throw err;

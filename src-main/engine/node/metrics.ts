@@ -6,7 +6,14 @@
 import type { Clock, TimerHandle } from '../clock.js';
 import { rfc3339 } from '../clock.js';
 import type { ContainerRuntime } from '../runtime/types.js';
-import { LABEL_CLUSTER, LABEL_CONTAINER_NAME, LABEL_POD_NAME, LABEL_POD_NAMESPACE, LABEL_POD_UID, LABEL_ROLE } from '../runtime/types.js';
+import {
+  LABEL_CLUSTER,
+  LABEL_CONTAINER_NAME,
+  LABEL_POD_NAME,
+  LABEL_POD_NAMESPACE,
+  LABEL_POD_UID,
+  LABEL_ROLE,
+} from '../runtime/types.js';
 
 export const METRICS_HISTORY_POINTS = 720;
 
@@ -69,7 +76,11 @@ export class MetricsSampler {
   #history = new Map<string, MetricsPoint[]>();
   #stopped = true;
 
-  constructor(runtime: ContainerRuntime, clock: Clock, opts: { clusterId: string; nodeName: string; intervalMs: number }) {
+  constructor(
+    runtime: ContainerRuntime,
+    clock: Clock,
+    opts: { clusterId: string; nodeName: string; intervalMs: number },
+  ) {
     this.#runtime = runtime;
     this.#clock = clock;
     this.#clusterId = opts.clusterId;
@@ -113,7 +124,13 @@ export class MetricsSampler {
       const uid = c.labels[LABEL_POD_UID];
       let pod = pods.get(uid);
       if (!pod) {
-        pod = { uid, namespace: c.labels[LABEL_POD_NAMESPACE], name: c.labels[LABEL_POD_NAME], timestamp: now, containers: new Map() };
+        pod = {
+          uid,
+          namespace: c.labels[LABEL_POD_NAMESPACE],
+          name: c.labels[LABEL_POD_NAME],
+          timestamp: now,
+          containers: new Map(),
+        };
         pods.set(uid, pod);
       }
       pod.containers.set(c.labels[LABEL_CONTAINER_NAME], { cpuCores, memoryBytes: stats.memoryWorkingSetBytes });
@@ -156,10 +173,15 @@ export class MetricsSampler {
         metadata: { name: p.name, namespace: p.namespace, creationTimestamp: now },
         timestamp: rfc3339(p.timestamp),
         window,
-        containers: [...p.containers].map(([name, u]) => ({ name, usage: { cpu: formatCpu(u.cpuCores), memory: formatMemory(u.memoryBytes) } })),
+        containers: [...p.containers].map(([name, u]) => ({
+          name,
+          usage: { cpu: formatCpu(u.cpuCores), memory: formatMemory(u.memoryBytes) },
+        })),
       });
     }
-    pods.sort((a, b) => `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`));
+    pods.sort((a, b) =>
+      `${a.metadata.namespace}/${a.metadata.name}`.localeCompare(`${b.metadata.namespace}/${b.metadata.name}`),
+    );
     return {
       pods,
       node: {

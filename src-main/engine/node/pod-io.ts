@@ -71,7 +71,12 @@ export function createPodIO(ctx: AgentContext, sampler: MetricsSampler): PodIO {
   };
 }
 
-async function resolve(api: ApiServer, namespace: string, name: string, container: string | undefined): Promise<{ pod: Pod; cname: string }> {
+async function resolve(
+  api: ApiServer,
+  namespace: string,
+  name: string,
+  container: string | undefined,
+): Promise<{ pod: Pod; cname: string }> {
   let pod: Pod;
   try {
     pod = (await api.get({ group: '', resource: 'pods', namespace, name })) as Pod;
@@ -83,13 +88,21 @@ async function resolve(api: ApiServer, namespace: string, name: string, containe
   let cname = container;
   if (!cname) {
     if (pod.spec?.containers.length === 1) cname = pod.spec.containers[0].name;
-    else throw badRequest(`a container name must be specified for pod ${name}, choose one of: [${pod.spec?.containers.map((c) => c.name).join(' ')}]`);
+    else
+      throw badRequest(
+        `a container name must be specified for pod ${name}, choose one of: [${pod.spec?.containers.map((c) => c.name).join(' ')}]`,
+      );
   }
   if (!all.includes(cname)) throw badRequest(`container ${cname} is not valid for pod ${name}`);
   return { pod, cname };
 }
 
-async function openLogs(runtime: ContainerRuntime, clock: Clock, target: ContainerStatus, opts: LogRequest): Promise<LogReader> {
+async function openLogs(
+  runtime: ContainerRuntime,
+  clock: Clock,
+  target: ContainerStatus,
+  opts: LogRequest,
+): Promise<LogReader> {
   let sinceMs: number | undefined;
   if (opts.sinceSeconds !== undefined) sinceMs = clock.now() - opts.sinceSeconds * 1000;
   if (opts.sinceTime) {

@@ -1,7 +1,14 @@
 // PodStatus from what the runtime shows, as the kubelet computes it (pkg/kubelet/kubelet_pods.go
 // generateAPIPodStatus / getPhase / convertToAPIContainerStatuses, pkg/kubelet/status/generate.go).
 // Pure: the pod worker gathers observations, this turns them into the API shape.
-import type { ContainerState as K8sContainerState, ContainerStateTerminated, ContainerStatus as K8sContainerStatus, Pod, PodCondition, PodStatus } from 'kubernetes-types/core/v1';
+import type {
+  ContainerState as K8sContainerState,
+  ContainerStateTerminated,
+  ContainerStatus as K8sContainerStatus,
+  Pod,
+  PodCondition,
+  PodStatus,
+} from 'kubernetes-types/core/v1';
 import { rfc3339 } from '../clock.js';
 import type { ContainerStatus } from '../runtime/types.js';
 import { LABEL_ATTEMPT } from '../runtime/types.js';
@@ -62,7 +69,7 @@ function toApi(o: ContainerObservation, scheme: string, defaultWaiting: string):
     state: {},
     lastState: {},
   };
-  const lastFrom = (c: ContainerStatus | null) =>
+  const lastFrom = (c: ContainerStatus | null): K8sContainerState =>
     c && c.state === 'exited' ? { terminated: terminated(c, scheme) } : {};
   if (o.waiting) {
     status.state = {

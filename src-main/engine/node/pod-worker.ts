@@ -261,7 +261,7 @@ export class PodSync {
     }
     await this.#ctx.volumes.prepareSubPaths(c, sources);
     const envMap = Object.fromEntries(env.map((e) => [e.name, e.value]));
-    const attempt = cur ? attemptOf(cur) + 1 : 0;
+    const attempt = Math.max(cur ? attemptOf(cur) + 1 : 0, this.#state.nextAttempt.get(c.name) ?? 0);
     const spec: ContainerSpec = {
       name: c.name,
       image: c.image ?? '',
@@ -405,4 +405,3 @@ export async function writePodStatus(ctx: AgentContext, pod: KubeObject, status:
     }
   }
 }
-

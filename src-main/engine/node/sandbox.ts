@@ -22,6 +22,7 @@ import {
 } from '../runtime/types.js';
 import { EventReason, HOST_PORTS_ANNOTATION } from './constants.js';
 import { errorMessage, isJsonEqual } from './util.js';
+import { attemptOf } from './pod-status.js';
 import type { AgentContext, PodState } from './agent-context.js';
 
 /** The sandbox could not be created; the pod stays Pending and is retried after `retryInMs`. */
@@ -90,8 +91,15 @@ export async function ensureSandbox(
   let sandbox = existing.find((s) => s.state === 'ready') ?? null;
   if (!sandbox) {
     if (existing.length > 0) {
-      void ctx.recorder.event(pod, 'Normal', EventReason.SandboxChanged, 'Pod sandbox changed, it will be killed and re-created.');
-      for (const list of byName.values()) {
+      void ctx.recorder.event(
+        pod,
+        'Normal',
+        EventReason.SandboxChanged,
+        'Pod sandbox changed, it will be killed and re-created.',
+      );
+      for (const [name, list] of byName) {
+        // Restart counts carry on across the new sandbox, as the kubelet's do.
+        if (list[0]) state.nextAttempt.set(name, attemptOf(list[0]) + 1);
         for (const c of list) if (c.state === 'running') await runtime.stopContainer(c.id, 0);
       }
       for (const s of existing) await runtime.removeSandbox(s.id).catch(() => undefined);
@@ -143,7 +151,8 @@ async function recordHostPorts(ctx: AgentContext, pod: Pod & KubeObject, sandbox
     for (const p of c.ports ?? []) {
       const protocol = p.protocol ?? 'TCP';
       const bound = sandbox.ports.find((b) => b.containerPort === p.containerPort && b.protocol === protocol);
-      if (bound) entries.push({ container: c.name, containerPort: p.containerPort, protocol, hostPort: bound.hostPort });
+      if (bound)
+        entries.push({ container: c.name, containerPort: p.containerPort, protocol, hostPort: bound.hostPort });
     }
   }
   const value = JSON.stringify(entries);

@@ -32,11 +32,29 @@ export async function terminatePod(ctx: AgentContext, pod: Pod & KubeObject, sta
         .filter((c) => c.state === 'running')
         .map(async (cur) => {
           const c = specs.get(name);
-          void ctx.recorder.event(pod, 'Normal', EventReason.Killing, `Stopping container ${name}`, containerFieldPath(pod, name));
+          void ctx.recorder.event(
+            pod,
+            'Normal',
+            EventReason.Killing,
+            `Stopping container ${name}`,
+            containerFieldPath(pod, name),
+          );
           const t0 = ctx.clock.now();
           if (c?.lifecycle?.preStop) {
-            const failed = await runHook('PreStop', c.lifecycle.preStop, { runtime: ctx.runtime, pod, container: c, containerId: cur.id, ports }, left * 1000);
-            if (failed) void ctx.recorder.event(pod, 'Warning', EventReason.FailedPreStopHook, failed, containerFieldPath(pod, name));
+            const failed = await runHook(
+              'PreStop',
+              c.lifecycle.preStop,
+              { runtime: ctx.runtime, pod, container: c, containerId: cur.id, ports },
+              left * 1000,
+            );
+            if (failed)
+              void ctx.recorder.event(
+                pod,
+                'Warning',
+                EventReason.FailedPreStopHook,
+                failed,
+                containerFieldPath(pod, name),
+              );
           }
           const rest = Math.max(0, left - Math.floor((ctx.clock.now() - t0) / 1000));
           await ctx.runtime.stopContainer(cur.id, rest);

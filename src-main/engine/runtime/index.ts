@@ -10,7 +10,10 @@ export type RuntimeOptions<K extends RuntimeKind> = K extends 'docker' ? DockerR
 
 export function createRuntime(kind: 'docker', opts?: DockerRuntimeOptions): DockerRuntime;
 export function createRuntime(kind: 'simulated', opts?: SimulatedRuntimeOptions): SimulatedRuntime;
-export function createRuntime(kind: RuntimeKind, opts?: DockerRuntimeOptions | SimulatedRuntimeOptions): ContainerRuntime;
+export function createRuntime(
+  kind: RuntimeKind,
+  opts?: DockerRuntimeOptions | SimulatedRuntimeOptions,
+): ContainerRuntime;
 export function createRuntime(
   kind: RuntimeKind,
   opts: DockerRuntimeOptions | SimulatedRuntimeOptions = {},

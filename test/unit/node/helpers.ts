@@ -46,7 +46,14 @@ export async function harness(
     return id;
   };
   const newAgent = (o: Partial<NodeAgentOptions> = {}) => {
-    const a = new NodeAgent(engine, runtime, { clusterId: 'test', dataDir, heartbeatMs: 10_000, statsIntervalMs: 5_000, ...opts.agent, ...o });
+    const a = new NodeAgent(engine, runtime, {
+      clusterId: 'test',
+      dataDir,
+      heartbeatMs: 10_000,
+      statsIntervalMs: 5_000,
+      ...opts.agent,
+      ...o,
+    });
     agents.push(a);
     return a;
   };
@@ -60,7 +67,8 @@ export async function harness(
     async settle() {
       for (let i = 0; i < 20; i++) {
         for (let j = 0; j < 5; j++) await new Promise((r) => setImmediate(r));
-        await Promise.all(agents.map((a) => a.whenIdle()));
+        // A sync may be waiting on fake time (a grace period): do not wait for it forever.
+        await Promise.race([Promise.all(agents.map((a) => a.whenIdle())), ticks(200)]);
         await engine.settle();
       }
     },
@@ -89,7 +97,12 @@ export async function harness(
       const list = await engine.api.list({ group: '', resource: 'events' });
       return list.items
         .filter((e) => !name || (e.involvedObject as { name?: string }).name === name)
-        .map((e) => ({ reason: e.reason as string, message: e.message as string, type: e.type as string, count: e.count as number }));
+        .map((e) => ({
+          reason: e.reason as string,
+          message: e.message as string,
+          type: e.type as string,
+          count: e.count as number,
+        }));
     },
     newAgent,
     createdSpecs,
@@ -106,7 +119,12 @@ export async function harness(
   return h;
 }
 
-export function pod(name: string, containers: Container[], extra: Partial<Pod['spec']> = {}, meta: Partial<Pod['metadata']> = {}): Pod {
+export function pod(
+  name: string,
+  containers: Container[],
+  extra: Partial<Pod['spec']> = {},
+  meta: Partial<Pod['metadata']> = {},
+): Pod {
   return { metadata: { name, ...meta }, spec: { containers, ...extra } };
 }
 
@@ -116,4 +134,8 @@ export function containerState(s: PodStatus, name: string) {
 
 export function condition(s: PodStatus, type: string) {
   return s.conditions?.find((c) => c.type === type);
+}
+
+async function ticks(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
 }

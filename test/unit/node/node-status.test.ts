@@ -10,7 +10,8 @@ import { harness, PAUSE, type Harness } from './helpers.js';
 class FlakyRuntime extends SimulatedRuntime {
   down = false;
   override async ping(): Promise<boolean> {
-    if (this.down) throw new RuntimeUnavailableError('Cannot connect to the Docker daemon at unix:///var/run/docker.sock.');
+    if (this.down)
+      throw new RuntimeUnavailableError('Cannot connect to the Docker daemon at unix:///var/run/docker.sock.');
     return true;
   }
   override async info() {
@@ -24,7 +25,12 @@ afterEach(async () => h?.close());
 
 const node = async () => (await h.engine.api.get({ group: '', resource: 'nodes', name: 'kubedesk' })) as Node;
 const lease = async () =>
-  (await h.engine.api.get({ group: 'coordination.k8s.io', resource: 'leases', namespace: 'kube-node-lease', name: 'kubedesk' })) as Lease;
+  (await h.engine.api.get({
+    group: 'coordination.k8s.io',
+    resource: 'leases',
+    namespace: 'kube-node-lease',
+    name: 'kubedesk',
+  })) as Lease;
 const ready = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Ready');
 
 describe('node status and heartbeat', () => {
@@ -50,7 +56,11 @@ describe('node status and heartbeat', () => {
       { type: 'InternalIP', address: '127.0.0.1' },
       { type: 'Hostname', address: 'kubedesk-simulated' },
     ]);
-    expect(ready(n)).toMatchObject({ status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' });
+    expect(ready(n)).toMatchObject({
+      status: 'True',
+      reason: 'KubeletReady',
+      message: 'kubelet is posting ready status',
+    });
     const types = n.status?.conditions?.map((c) => `${c.type}=${c.status}/${c.reason}`);
     expect(types).toEqual(
       expect.arrayContaining([

@@ -49,7 +49,7 @@ describe('restart policy and CrashLoopBackOff', () => {
     expect(cs.state?.running).toBeTruthy();
     // t=2 s: second exit → CrashLoopBackOff 10 s.
     await h.advance(1000);
-    let s = await h.status('crash');
+    const s = await h.status('crash');
     cs = containerState(s, 'web')!;
     expect(s.phase).toBe('Running');
     expect(cs.state?.waiting).toEqual({
@@ -59,7 +59,11 @@ describe('restart policy and CrashLoopBackOff', () => {
     expect(cs.lastState?.terminated).toMatchObject({ exitCode: 1, reason: 'Error' });
     expect(cs.lastState?.terminated?.containerID).toMatch(/^simulated:\/\//);
     expect(cs.restartCount).toBe(1);
-    expect(condition(s, 'Ready')).toMatchObject({ status: 'False', reason: 'ContainersNotReady', message: 'containers with unready status: [web]' });
+    expect(condition(s, 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+      message: 'containers with unready status: [web]',
+    });
     await h.advance(8000); // t=10.5 s: still backing off
     expect(containerState(await h.status('crash'), 'web')!.state?.waiting?.reason).toBe('CrashLoopBackOff');
     await h.advance(2000); // t=12.5 s: restarted
@@ -75,10 +79,15 @@ describe('restart policy and CrashLoopBackOff', () => {
     expect(cs.state?.waiting?.message).toContain('back-off 40s');
     const events = await h.events('crash');
     const backoff = events.find((e) => e.reason === 'BackOff')!;
-    expect(backoff).toMatchObject({ type: 'Warning', message: `Back-off restarting failed container web in pod crash_default(${uid})` });
+    expect(backoff).toMatchObject({
+      type: 'Warning',
+      message: `Back-off restarting failed container web in pod crash_default(${uid})`,
+    });
     expect(backoff.count).toBeGreaterThan(1);
     // Only the current and the previous container are kept.
-    expect((await h.runtime.listContainers({ 'io.kubernetes.pod.uid': uid, 'io.kubedesk.role': 'app' })).length).toBeLessThanOrEqual(2);
+    expect(
+      (await h.runtime.listContainers({ 'io.kubernetes.pod.uid': uid, 'io.kubedesk.role': 'app' })).length,
+    ).toBeLessThanOrEqual(2);
   });
 
   it('restartPolicy Never: a container that exits 0 makes the pod Succeeded and is not restarted', async () => {
@@ -109,13 +118,19 @@ describe('restart policy and CrashLoopBackOff', () => {
   it('restartPolicy OnFailure restarts a failing container and lets a completed one finish', async () => {
     h = await harness();
     await h.createPod(
-      pod('onfail', [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 1; exit 3'] }], { restartPolicy: 'OnFailure' }),
+      pod('onfail', [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 1; exit 3'] }], {
+        restartPolicy: 'OnFailure',
+      }),
     );
     await h.advance(1500);
     let s = await h.status('onfail');
     expect(s.phase).toBe('Running');
     expect(containerState(s, 'main')!.restartCount).toBe(1);
-    await h.createPod(pod('done', [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 1; exit 0'] }], { restartPolicy: 'OnFailure' }));
+    await h.createPod(
+      pod('done', [{ name: 'main', image: 'busybox:1.36', command: ['sh', '-c', 'sleep 1; exit 0'] }], {
+        restartPolicy: 'OnFailure',
+      }),
+    );
     await h.advance(2000);
     s = await h.status('done');
     expect(s.phase).toBe('Succeeded');
@@ -127,6 +142,9 @@ describe('restart policy and CrashLoopBackOff', () => {
     h.runtime.addImage('app:oom');
     await h.createPod(pod('oom', [{ name: 'main', image: 'app:oom' }], { restartPolicy: 'Never' }));
     await h.advance(2000);
-    expect(containerState(await h.status('oom'), 'main')!.state?.terminated).toMatchObject({ exitCode: 137, reason: 'OOMKilled' });
+    expect(containerState(await h.status('oom'), 'main')!.state?.terminated).toMatchObject({
+      exitCode: 137,
+      reason: 'OOMKilled',
+    });
   });
 });

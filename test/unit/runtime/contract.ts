@@ -88,7 +88,9 @@ export function runtimeContract(
       await runtime.close();
     });
 
-    async function sandbox(ports: SandboxStatus['ports'] | { containerPort: number; protocol: 'TCP'; hostPort?: number }[] = []) {
+    async function sandbox(
+      ports: SandboxStatus['ports'] | { containerPort: number; protocol: 'TCP'; hostPort?: number }[] = [],
+    ) {
       const n = ++pods;
       return runtime.runSandbox({
         podUid: `uid-${cluster}-${n}`,
@@ -137,16 +139,18 @@ export function runtimeContract(
 
     it('refuses to create a container from an image that is not present', async () => {
       const pod = await sandbox();
-      await expect(runtime.createContainer(pod.id, spec(['true'], { image: opts.missingImage }))).rejects.toBeInstanceOf(
-        ImageNotFoundError,
-      );
+      await expect(
+        runtime.createContainer(pod.id, spec(['true'], { image: opts.missingImage })),
+      ).rejects.toBeInstanceOf(ImageNotFoundError);
     });
 
     it('runs a sandbox that publishes its ports on 127.0.0.1 and is listed by its labels', async () => {
       const pod = await sandbox([{ containerPort: 8080, protocol: 'TCP' }]);
       expect(pod.state).toBe('ready');
       expect(pod.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
-      expect(pod.ports).toEqual([expect.objectContaining({ containerPort: 8080, protocol: 'TCP', hostIP: '127.0.0.1' })]);
+      expect(pod.ports).toEqual([
+        expect.objectContaining({ containerPort: 8080, protocol: 'TCP', hostIP: '127.0.0.1' }),
+      ]);
       expect(pod.ports[0].hostPort).toBeGreaterThan(0);
       expect(pod.labels[LABEL_ROLE]).toBe('sandbox');
       const listed = await runtime.listSandboxes({ [LABEL_CLUSTER]: cluster, 'io.kubernetes.pod.uid': pod.podUid });

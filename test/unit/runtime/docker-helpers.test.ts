@@ -1,6 +1,10 @@
 // Pure parts of the docker runtime, without an engine: the stream demultiplexer, JSON lines,
 // spec mapping, and the translation of Docker's answers.
+import { Readable } from 'node:stream';
+import type Dockerode from 'dockerode';
 import { describe, expect, it } from 'vitest';
+import { FakeClock } from '../../../src-main/engine/clock.js';
+import { DockerRuntime } from '../../../src-main/engine/runtime/docker/docker-runtime.js';
 import { parseDockerTime } from '../../../src-main/engine/runtime/docker/client.js';
 import { createOptions, entrypointAndCmd } from '../../../src-main/engine/runtime/docker/containers.js';
 import { demultiplex, FrameParser } from '../../../src-main/engine/runtime/docker/demux.js';
@@ -8,7 +12,12 @@ import { toRuntimeEvent } from '../../../src-main/engine/runtime/docker/events.j
 import { jsonLines } from '../../../src-main/engine/runtime/docker/json-lines.js';
 import { portConflict, sandboxCreateOptions } from '../../../src-main/engine/runtime/docker/sandbox.js';
 import { toContainerStats } from '../../../src-main/engine/runtime/docker/stats.js';
-import { PortInUseError, type SandboxSpec } from '../../../src-main/engine/runtime/types.js';
+import {
+  ImageNotFoundError,
+  PortInUseError,
+  RuntimeUnavailableError,
+  type SandboxSpec,
+} from '../../../src-main/engine/runtime/types.js';
 
 function frame(stream: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -82,15 +91,19 @@ describe('container specs for Docker', () => {
   });
 
   it('joins the sandbox namespaces and sets limits without swap', () => {
-    const options = createOptions('sb1', { 'io.kubernetes.pod.name': 'web' }, {
-      name: 'app',
-      image: 'img',
-      env: [{ name: 'A', value: 'b c' }],
-      mounts: [{ containerPath: '/data', readOnly: true, source: { type: 'volume', name: 'pvc-1' } }],
-      cpuLimit: 1.5,
-      memoryLimitBytes: 1 << 20,
-      labels: { x: 'y' },
-    });
+    const options = createOptions(
+      'sb1',
+      { 'io.kubernetes.pod.name': 'web' },
+      {
+        name: 'app',
+        image: 'img',
+        env: [{ name: 'A', value: 'b c' }],
+        mounts: [{ containerPath: '/data', readOnly: true, source: { type: 'volume', name: 'pvc-1' } }],
+        cpuLimit: 1.5,
+        memoryLimitBytes: 1 << 20,
+        labels: { x: 'y' },
+      },
+    );
     expect(options.HostConfig).toMatchObject({
       NetworkMode: 'container:sb1',
       IpcMode: 'container:sb1',
@@ -141,8 +154,16 @@ describe('Docker answers', () => {
   });
 
   it('computes the working set from cgroup v2 and v1 stats', () => {
-    const v2 = { cpu_stats: { cpu_usage: { total_usage: 42 } }, memory_stats: { usage: 100, limit: 1000, stats: { inactive_file: 30 } } };
-    expect(toContainerStats(v2, 5)).toEqual({ timestamp: 5, cpuUsageNanos: 42, memoryWorkingSetBytes: 70, memoryLimitBytes: 1000 });
+    const v2 = {
+      cpu_stats: { cpu_usage: { total_usage: 42 } },
+      memory_stats: { usage: 100, limit: 1000, stats: { inactive_file: 30 } },
+    };
+    expect(toContainerStats(v2, 5)).toEqual({
+      timestamp: 5,
+      cpuUsageNanos: 42,
+      memoryWorkingSetBytes: 70,
+      memoryLimitBytes: 1000,
+    });
     const v1 = { memory_stats: { usage: 100, stats: { total_inactive_file: 60 } } };
     expect(toContainerStats(v1, 5).memoryWorkingSetBytes).toBe(40);
   });
@@ -156,5 +177,69 @@ describe('Docker answers', () => {
       }),
     ).toEqual({ type: 'die', containerId: 'c1', labels: { 'io.kubedesk.cluster': 't' } });
     expect(toRuntimeEvent({ Type: 'container', Action: 'create', Actor: { ID: 'c1' } })).toBeUndefined();
+  });
+});
+
+describe('the docker runtime without an engine', () => {
+  it('says how to start Docker when the engine cannot be reached', async () => {
+    const nowhere = new DockerRuntime({ socketPath: `/tmp/kubedesk-no-docker-${process.pid}.sock` });
+    expect(await nowhere.ping()).toBe(false);
+    const info = nowhere.info();
+    await expect(info).rejects.toBeInstanceOf(RuntimeUnavailableError);
+    await expect(info).rejects.toThrow(
+      /Docker is not running \(cannot reach .*kubedesk-no-docker.*systemctl start docker/,
+    );
+  });
+
+  it('fails a pull on an in-stream error line, naming the image', async () => {
+    const docker = {
+      pull: async () =>
+        Readable.from([
+          '{"status":"Pulling from app"}\n{"error":"manifest unknown","errorDetail":',
+          '{"message":"manifest unknown"}}\n',
+        ]),
+    } as unknown as Dockerode;
+    const progress: string[] = [];
+    const pull = new DockerRuntime({ docker }).pullImage('app:1', (p) => progress.push(p.status));
+    await expect(pull).rejects.toBeInstanceOf(ImageNotFoundError);
+    await expect(pull).rejects.toThrow('Failed to pull image "app:1": manifest unknown');
+    expect(progress).toEqual(['Pulling from app']);
+  });
+
+  it('reopens a dropped event stream from the last event seen, without repeating it', async () => {
+    const clock = new FakeClock();
+    const event = (id: string, action: string, timeNano: number) =>
+      JSON.stringify({ Type: 'container', Action: action, timeNano, Actor: { ID: id, Attributes: {} } }) + '\n';
+    const calls: { since?: number }[] = [];
+    const answers = [[event('a', 'start', 5e9)], [event('a', 'start', 5e9), event('a', 'die', 6e9)]];
+    const docker = {
+      getEvents: async (opts: { since?: number }) => {
+        calls.push(opts);
+        return Readable.from(answers.shift() ?? [], { objectMode: false });
+      },
+    } as unknown as Dockerode;
+    const seen: string[] = [];
+    const stop = new DockerRuntime({ docker, clock }).watchEvents((e) => seen.push(`${e.containerId}:${e.type}`));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['a:start']);
+    clock.advance(250);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(seen).toEqual(['a:start', 'a:die']);
+    expect(calls[1].since).toBe(5);
+    stop();
+  });
+});
+
+describe('choosing the Docker endpoint', () => {
+  it('honours DOCKER_HOST, and an explicit socket path over it', () => {
+    const saved = process.env['DOCKER_HOST'];
+    process.env['DOCKER_HOST'] = 'unix:///tmp/kubedesk-elsewhere.sock';
+    try {
+      expect(new DockerRuntime().endpoint).toBe('/tmp/kubedesk-elsewhere.sock');
+      expect(new DockerRuntime({ socketPath: '/tmp/explicit.sock' }).endpoint).toBe('/tmp/explicit.sock');
+    } finally {
+      if (saved === undefined) delete process.env['DOCKER_HOST'];
+      else process.env['DOCKER_HOST'] = saved;
+    }
   });
 });

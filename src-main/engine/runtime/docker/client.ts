@@ -29,7 +29,8 @@ export function connectDocker(options: DockerConnectionOptions = {}): DockerConn
 }
 
 function describeModem(docker: Dockerode): string {
-  const modem = docker.modem as unknown as { socketPath?: string; host?: string; port?: string | number };
+  const modem = docker.modem as unknown as { socketPath?: string; host?: string; port?: string | number } | undefined;
+  if (!modem) return process.env['DOCKER_HOST'] ?? DEFAULT_SOCKET;
   if (modem.socketPath) return String(modem.socketPath);
   if (modem.host) return `${modem.host}${modem.port ? `:${modem.port}` : ''}`;
   return process.env['DOCKER_HOST'] ?? DEFAULT_SOCKET;

@@ -168,7 +168,8 @@ export class DockerRuntime implements ContainerRuntime {
       return result.StatusCode;
     } catch (error) {
       signal?.throwIfAborted();
-      if (isNotFound(error)) throw new Error(`Container ${id} does not exist; there is nothing to wait for.`);
+      if (isNotFound(error))
+        throw new Error(`Container ${id} does not exist; there is nothing to wait for.`, { cause: error });
       translate(this.endpoint, error);
     }
   }

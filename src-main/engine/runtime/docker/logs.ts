@@ -4,7 +4,8 @@
 import { Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { LogChunk, LogOptions, LogStream } from '../types.js';
-import { call, isNotFound, translate } from './client.js';
+import { isNotFound, translate } from './client.js';
+import { inspectOrNull } from './containers.js';
 import { demultiplex } from './demux.js';
 
 /** Docker's `since`: seconds since the epoch, fractional part to the nanosecond. */
@@ -16,7 +17,8 @@ export function dockerSince(ms: number): string {
 
 export async function logs(docker: Dockerode, endpoint: string, id: string, opts: LogOptions): Promise<LogStream> {
   const container = docker.getContainer(id);
-  const info = await call(endpoint, () => container.inspect());
+  const info = await inspectOrNull(docker, endpoint, id);
+  if (!info) throw new Error(`Container ${id} does not exist; it has no logs.`);
   const query = {
     stdout: true,
     stderr: true,
@@ -33,7 +35,7 @@ export async function logs(docker: Dockerode, endpoint: string, id: string, opts
       source = Readable.from([Buffer.isBuffer(body) ? body : Buffer.from(body)]);
     }
   } catch (error) {
-    if (isNotFound(error)) throw new Error(`Container ${id} does not exist; it has no logs.`);
+    if (isNotFound(error)) throw new Error(`Container ${id} does not exist; it has no logs.`, { cause: error });
     translate(endpoint, error);
   }
   return new DockerLogStream(source, info.Config.Tty);

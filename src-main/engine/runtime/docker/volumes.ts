@@ -18,7 +18,12 @@ export async function removeVolume(docker: Dockerode, endpoint: string, name: st
   } catch (error) {
     if (isNotFound(error)) return;
     if (statusOf(error) === 409) {
-      throw new Error(`Volume ${name} is still used by a container; remove the container first (${messageOf(error)}).`);
+      throw new Error(
+        `Volume ${name} is still used by a container; remove the container first (${messageOf(error)}).`,
+        {
+          cause: error,
+        },
+      );
     }
     translate(endpoint, error);
   }

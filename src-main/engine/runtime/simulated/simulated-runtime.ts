@@ -11,7 +11,6 @@ import {
   LABEL_POD_NAMESPACE,
   LABEL_POD_UID,
   LABEL_ROLE,
-  SANDBOX_CONTAINER_NAME,
   type ContainerRuntime,
   type ContainerSpec,
   type ContainerStats,
@@ -29,7 +28,7 @@ import {
 import { normaliseImage, resolveBehaviour, splitImage, type ImageBehaviour } from './behaviour.js';
 import { SimContainer } from './container.js';
 import { simulatedExec, simulatedExecSync } from './exec.js';
-import { IpAllocator, PortAllocator } from './ports.js';
+import { IpAllocator, newSandbox, PortAllocator } from './ports.js';
 
 export interface SimulatedRuntimeOptions {
   clock?: Clock;
@@ -211,41 +210,8 @@ export class SimulatedRuntime implements ContainerRuntime {
 
   async runSandbox(spec: SandboxSpec): Promise<SandboxStatus> {
     this.#requireImage(spec.image);
-    const id = newId();
-    const claimed: number[] = [];
-    const ports: SandboxStatus['ports'] = [];
-    try {
-      for (const port of spec.ports) {
-        let hostPort = port.hostPort ?? 0;
-        if (hostPort) {
-          const what = ` (containerPort ${port.containerPort}/${port.protocol}) of pod ${spec.namespace}/${spec.podName}`;
-          this.#ports.claim(hostPort, id, what);
-        } else hostPort = this.#ports.ephemeral(id);
-        claimed.push(hostPort);
-        ports.push({ ...port, hostPort, hostIP: port.hostIP || '127.0.0.1' });
-      }
-    } catch (error) {
-      for (const port of claimed) this.#ports.release(port, id);
-      throw error;
-    }
-    const labels = {
-      ...spec.labels,
-      [LABEL_POD_NAME]: spec.podName,
-      [LABEL_POD_NAMESPACE]: spec.namespace,
-      [LABEL_POD_UID]: spec.podUid,
-      [LABEL_CONTAINER_NAME]: SANDBOX_CONTAINER_NAME,
-      [LABEL_ROLE]: 'sandbox',
-    };
-    const status: SandboxStatus = {
-      id,
-      podUid: spec.podUid,
-      state: 'ready',
-      ip: this.#ips.allocate(),
-      ports,
-      labels,
-      createdAt: this.clock.now(),
-    };
-    this.#sandboxes.set(id, { status, spec, members: new Set() });
+    const status = newSandbox(spec, newId(), this.#ports, this.#ips, this.clock.now());
+    this.#sandboxes.set(status.id, { status, spec, members: new Set() });
     return structuredClone(status);
   }
 
