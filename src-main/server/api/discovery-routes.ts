@@ -67,8 +67,15 @@ export function serveDiscovery(
       if (!list) throw notFound(url.pathname);
       return sendJson(res, 200, list);
     }
-    case 'openapi-v2':
+    case 'openapi-v2': {
+      // client-go asks for v2 only as protobuf; a JSON body would fail to decode there, so say
+      // "not acceptable" and let it use its compiled-in types. Other clients get JSON.
+      const accept = req.headers.accept ?? '';
+      if (accept.includes('protobuf') && !accept.includes('json') && !accept.includes('*/*')) {
+        throw new StatusError(406, 'NotAcceptable', 'only application/json is available for /openapi/v2');
+      }
       return sendJson(res, 200, openapiV2());
+    }
     case 'openapi-v3-index':
       return sendJson(res, 200, openapiV3Index());
     case 'openapi-v3': {

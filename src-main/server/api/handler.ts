@@ -48,6 +48,7 @@ async function handle(opts: HandlerOptions, req: IncomingMessage, res: ServerRes
     req.resume();
     throw unauthorized();
   }
+  rejectDotSegments(req.url ?? '/');
   const url = new URL(req.url ?? '/', 'https://kubedesk.invalid');
   const route = parseRoute(url.pathname);
   if (route.type !== 'resource') {
@@ -261,4 +262,22 @@ export function sendInitialEventsForbidden(): StatusError {
       'sendInitialEvents is forbidden for watch unless the WatchList feature gate is enabled',
     ),
   ]);
+}
+
+/**
+ * URL parsing would resolve `.`/`..` segments (also when percent-encoded) and silently address
+ * something else (`configmaps/..` → the namespace); Kubernetes refuses such paths outright.
+ */
+function rejectDotSegments(rawUrl: string): void {
+  const rawPath = rawUrl.split('?')[0];
+  for (const seg of rawPath.split('/')) {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(seg);
+    } catch {
+      throw badRequest(`malformed path ${JSON.stringify(rawPath)}`);
+    }
+    if (decoded === '.' || decoded === '..')
+      throw badRequest(`invalid path ${JSON.stringify(rawPath)}: "." and ".." segments are not allowed`);
+  }
 }
