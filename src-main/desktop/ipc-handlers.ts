@@ -1,45 +1,82 @@
-// Main's side of src-main/ipc/contract.ts. Every handler checks who is calling and what it sent
-// before doing anything: a page we did not load gets a refusal, not an answer.
-import { app, ipcMain } from 'electron';
-import { VERSION_CHANNEL, type IpcChannel, type IpcReply, type IpcRequest, type IpcResponse } from '../ipc/contract.js';
+// Main's side of src-main/ipc/contract.ts over Electron IPC: one ipcMain.handle per request channel,
+// subscription messages sent to the webContents that opened them, and one bridge session per
+// webContents that is disposed when it is destroyed, crashes or reloads (no leaked watches).
+// Every handler checks who is calling before anything else: a page we did not load gets a refusal.
+import { app, ipcMain, type WebContents } from 'electron';
+import type { Engine } from '../engine/index.js';
+import { BridgeHandler } from '../bridge/handler.js';
+import type { BridgeSession } from '../bridge/session.js';
+import { REQUEST_CHANNELS, SUBSCRIPTION_MESSAGE, type Reply } from '../ipc/contract.js';
 import { isAppUrl } from './window.js';
 
-interface Handler<C extends IpcChannel> {
-  /** Turns the raw invoke arguments into the typed request, throwing a TypeError when they do not fit. */
-  parse(args: unknown[]): IpcRequest<C>;
-  run(request: IpcRequest<C>): IpcResponse<C> | Promise<IpcResponse<C>>;
+type EngineSource = () => Engine | null | Promise<Engine | null>;
+
+const sessions = new Map<number, Promise<BridgeSession>>();
+
+function notReady(message: string): Reply<never> {
+  return { ok: false, error: { code: 503, reason: 'ServiceUnavailable', message, causes: [] } };
 }
 
-function noArguments(channel: IpcChannel) {
-  return (args: unknown[]): void => {
-    if (args.length > 0) throw new TypeError(`${channel} takes no arguments, got ${args.length}`);
+/**
+ * Registers the contract's channels. `engine` is read at each request, so handlers can be registered
+ * before the engine has started; requests then wait for it.
+ */
+export function registerIpcHandlers(engine: EngineSource = () => null): void {
+  let bridge: Promise<BridgeHandler | null> | null = null;
+  const bridgeFor = async (): Promise<BridgeHandler | null> => {
+    bridge ??= Promise.resolve(engine()).then((e) => (e ? new BridgeHandler({ engine: e, version: app.getVersion() }) : null));
+    const b = await bridge;
+    if (!b) bridge = null; // not started yet: ask again next time
+    return b;
   };
-}
 
-function handle<C extends IpcChannel>(channel: C, handler: Handler<C>): void {
-  ipcMain.handle(channel, async (event, ...args: unknown[]): Promise<IpcReply<C>> => {
-    const from = event.senderFrame?.url;
-    if (!isAppUrl(from)) {
-      return {
-        ok: false,
-        error: {
-          name: 'ForbiddenError',
-          message: `${channel} was called from ${from ?? 'an unknown page'}, which is not KubeDesk`,
-        },
-      };
-    }
-    try {
-      return { ok: true, result: await handler.run(handler.parse(args)) };
-    } catch (error) {
-      const { name, message } = error instanceof Error ? error : new Error(String(error));
-      return { ok: false, error: { name, message } };
-    }
-  });
-}
+  const sessionFor = (contents: WebContents, handler: BridgeHandler): Promise<BridgeSession> => {
+    let session = sessions.get(contents.id);
+    if (session) return session;
+    const opened = handler.openSession((message) => {
+      if (!contents.isDestroyed()) contents.send(SUBSCRIPTION_MESSAGE, message);
+    });
+    session = Promise.resolve(opened);
+    sessions.set(contents.id, session);
+    const dispose = () => {
+      opened.dispose();
+      if (sessions.get(contents.id) === session) sessions.delete(contents.id);
+      contents.off('render-process-gone', dispose);
+      contents.off('did-start-navigation', onNavigation);
+    };
+    // A reload starts a new page whose subscriptions are new; the old page's ones must stop.
+    const onNavigation = (details: { isMainFrame: boolean; isSameDocument: boolean }) => {
+      if (details.isMainFrame && !details.isSameDocument) dispose();
+    };
+    contents.once('destroyed', dispose);
+    contents.on('render-process-gone', dispose);
+    contents.on('did-start-navigation', onNavigation);
+    return session;
+  };
 
-export function registerIpcHandlers(): void {
-  handle(VERSION_CHANNEL, {
-    parse: noArguments(VERSION_CHANNEL),
-    run: () => ({ version: app.getVersion() }),
-  });
+  for (const channel of REQUEST_CHANNELS) {
+    ipcMain.handle(channel, async (event, ...args: unknown[]): Promise<Reply<unknown>> => {
+      const from = event.senderFrame?.url;
+      if (!isAppUrl(from) || event.senderFrame !== event.sender.mainFrame) {
+        return {
+          ok: false,
+          error: {
+            code: 403,
+            reason: 'Forbidden',
+            message: `${channel} was called from ${from ?? 'an unknown page'}, which is not KubeDesk`,
+            causes: [],
+          },
+        };
+      }
+      if (args.length !== 1) {
+        return {
+          ok: false,
+          error: { code: 400, reason: 'BadRequest', message: `${channel} takes one request object, got ${args.length} arguments`, causes: [] },
+        };
+      }
+      const handler = await bridgeFor();
+      if (!handler) return notReady('The cluster is still starting. Try again in a moment.');
+      return handler.request(channel, args[0], await sessionFor(event.sender, handler));
+    });
+  }
 }

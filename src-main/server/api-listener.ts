@@ -6,7 +6,7 @@ import type { Engine } from '../engine/index.js';
 import { ensurePki } from './pki.js';
 import { ensureToken } from './token.js';
 import { writeKubeconfig } from './kubeconfig.js';
-import { createApiHandler, type PodIOHandlers } from './api/handler.js';
+import { createApiHandler, createUpgradeHandler, type PodIOHandlers } from './api/handler.js';
 
 export interface ApiListenerOptions {
   engine: Engine;
@@ -40,6 +40,7 @@ export async function startApiListener(opts: ApiListenerOptions): Promise<ApiLis
     { cert: pki.certPem, key: pki.keyPem, minVersion: 'TLSv1.2', ALPNProtocols: ['http/1.1'] },
     createApiHandler(handlerOpts),
   );
+  server.on('upgrade', createUpgradeHandler(handlerOpts));
   // Watches and log follows are long-lived; only idle keep-alive sockets are timed out.
   server.requestTimeout = 0;
   server.headersTimeout = 60_000;

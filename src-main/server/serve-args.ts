@@ -13,6 +13,10 @@ Options:
                         needs --insecure-expose
   --insecure-expose     allow --host to be a non-loopback address (anyone who can reach it and has
                         the token controls your cluster)
+  --runtime KIND        docker (default: pods run on the local Docker engine) or simulated (no
+                        containers: a playground node whose pods are modelled)
+  --sandbox-image IMG   pod sandbox ("pause") image (default registry.k8s.io/pause:3.10; must be
+                        present locally when no registry is reachable)
   --merge-kubeconfig    merge the kubedesk context into ~/.kube/config (or $KUBECONFIG) and make it
                         current; other entries are left untouched
   -h, --help            show this help`;
@@ -25,6 +29,8 @@ export interface ServeRun {
   host: string;
   insecureExpose: boolean;
   mergeKubeconfig: boolean;
+  runtime: 'docker' | 'simulated';
+  sandboxImage?: string;
 }
 
 export type ServeCommand = ServeRun | { kind: 'help' } | { kind: 'usage-error'; message: string };
@@ -51,6 +57,8 @@ export function parseServeArgs(argv: string[]): ServeCommand {
         host: { type: 'string' },
         'insecure-expose': { type: 'boolean' },
         'merge-kubeconfig': { type: 'boolean' },
+        runtime: { type: 'string' },
+        'sandbox-image': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -75,8 +83,14 @@ export function parseServeArgs(argv: string[]): ServeCommand {
       message: `--host ${host} is not a loopback address; add --insecure-expose if you really want the cluster reachable from other machines`,
     };
   }
+  const runtime = (values.runtime as string | undefined) ?? 'docker';
+  if (runtime !== 'docker' && runtime !== 'simulated') {
+    return { kind: 'usage-error', message: `--runtime must be docker or simulated, got ${JSON.stringify(runtime)}` };
+  }
   return {
     kind: 'run',
+    runtime,
+    sandboxImage: values['sandbox-image'] as string | undefined,
     dataDir: dataDir ?? defaultDataDir(),
     apiPort,
     uiPort,

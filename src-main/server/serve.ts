@@ -1,8 +1,7 @@
 // Headless entry (`npm run serve`): the engine under plain Node, no Electron anywhere in this graph
 // (the build fails if one creeps in). The HTTPS API and web UI hosting attach here later.
-import { startEngine } from '../engine/index.js';
 import { parseServeArgs, SERVE_USAGE } from './serve-args.js';
-import { startApiListener, type ApiListener } from './api-listener.js';
+import { startCluster, type Cluster } from './cluster.js';
 import { mergeKubeconfig } from './kubeconfig.js';
 import { startWebUi, type WebUi } from './web-ui.js';
 import { fileURLToPath } from 'node:url';
@@ -32,23 +31,20 @@ async function main(): Promise<void> {
   }
 
   const started = performance.now();
-  let engine: Awaited<ReturnType<typeof startEngine>>;
+  let cluster: Cluster;
   try {
-    engine = await startEngine({ dataDir: command.dataDir });
+    cluster = await startCluster({
+      dataDir: command.dataDir,
+      apiPort: command.apiPort,
+      host: command.host,
+      runtime: command.runtime,
+      sandboxImage: command.sandboxImage,
+    });
   } catch (error) {
-    console.error(`kubedesk serve: the engine could not start with data dir ${command.dataDir}: ${describe(error)}`);
+    console.error(`kubedesk serve: the cluster could not start with data dir ${command.dataDir}: ${describe(error)}`);
     process.exit(1);
   }
-  let api: ApiListener;
-  try {
-    api = await startApiListener({ engine, dataDir: command.dataDir, port: command.apiPort, host: command.host });
-  } catch (error) {
-    await engine.stop();
-    console.error(
-      `kubedesk serve: the Kubernetes API could not listen on ${command.host}:${command.apiPort ?? 6443}: ${describe(error)}`,
-    );
-    process.exit(1);
-  }
+  const { engine, api } = cluster;
   let ui: WebUi;
   try {
     ui = await startWebUi({
@@ -57,8 +53,7 @@ async function main(): Promise<void> {
       port: command.uiPort,
     });
   } catch (error) {
-    await api.close();
-    await engine.stop();
+    await cluster.stop();
     console.error(
       `kubedesk serve: the web UI could not listen on ${command.host}:${command.uiPort ?? 0}: ${describe(error)}`,
     );
@@ -94,8 +89,7 @@ async function main(): Promise<void> {
     stopping = true;
     console.log(`kubedesk serve: ${signal} received, stopping the engine…`);
     void ui.close();
-    void api.close();
-    engine.stop().then(
+    cluster.stop().then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(`kubedesk serve: the engine did not stop cleanly: ${describe(error)}`);

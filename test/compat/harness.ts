@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Engine } from '../../src-main/engine/index.js';
 import { startApiListener, type ApiListener } from '../../src-main/server/api-listener.js';
+import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
+import { PAUSE_IMAGE } from '../fixtures/images.js';
 
 export interface Served {
   engine: Engine;
@@ -24,6 +26,20 @@ export async function serve(historySize = 200): Promise<Served> {
     stop: async () => {
       await api.close();
       await engine.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A whole cluster (engine, node agent on the local Docker engine, HTTPS API) on a temp data dir. */
+export async function serveCluster(): Promise<{ cluster: Cluster; dataDir: string; stop(): Promise<void> }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'kubedesk-cluster-'));
+  const cluster = await startCluster({ dataDir, apiPort: 0, runtime: 'docker', sandboxImage: PAUSE_IMAGE });
+  return {
+    cluster,
+    dataDir,
+    stop: async () => {
+      await cluster.stopCluster();
       await rm(dataDir, { recursive: true, force: true });
     },
   };

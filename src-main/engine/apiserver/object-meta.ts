@@ -1,6 +1,6 @@
 // System-owned metadata: uid, timestamps, generation, managed fields, generated names.
 import { randomUUID, randomInt } from 'node:crypto';
-import type { KubeObject, ObjectMeta } from '../api/types.js';
+import type { KubeObject } from '../api/types.js';
 
 // Kubernetes' generated-name alphabet: no vowels (no words) and no look-alike characters
 // (apiserver/pkg/storage/names, utilrand.String).

@@ -1,6 +1,7 @@
 // The Kubernetes REST API over HTTP: authentication, routing, content negotiation, and the
 // translation of each request into one call on the in-process API server.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Engine } from '../../engine/index.js';
 import { badRequest, methodNotAllowed, StatusError, unauthorized, invalid, cause } from '../../engine/api/errors.js';
 import { kindByResource } from '../../engine/api/registry.js';
@@ -26,7 +27,14 @@ export interface PodIOHandlers {
     ref: { namespace: string; name: string },
     query: URLSearchParams,
   ): Promise<void>;
-  /** pods/exec and pods/attach over WebSocket upgrades are handled on the server's `upgrade` event. */
+  /** pods/exec over a WebSocket upgrade (the server's `upgrade` event). */
+  exec?(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    ref: { namespace: string; name: string },
+    query: URLSearchParams,
+  ): Promise<void>;
 }
 
 export interface HandlerOptions {
@@ -280,4 +288,54 @@ function rejectDotSegments(rawUrl: string): void {
     if (decoded === '.' || decoded === '..')
       throw badRequest(`invalid path ${JSON.stringify(rawPath)}: "." and ".." segments are not allowed`);
   }
+}
+
+/**
+ * WebSocket upgrades: pods/exec (and attach, answered as not supported). Authenticated like every
+ * other request; failures are answered with a plain HTTP Status before the upgrade.
+ */
+export function createUpgradeHandler(
+  opts: HandlerOptions,
+): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    const fail = (err: unknown) => {
+      const status = err instanceof StatusError ? err : new StatusError(500, 'InternalError', String(err));
+      const body = JSON.stringify(status.toStatus());
+      socket.end(
+        `HTTP/1.1 ${status.code} ${status.reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+      );
+    };
+    (async () => {
+      if (!bearerMatches(req.headers.authorization, opts.token)) throw unauthorized();
+      rejectDotSegments(req.url ?? '/');
+      const url = new URL(req.url ?? '/', 'https://kubedesk.invalid');
+      const route = parseRoute(url.pathname);
+      if (
+        route.type !== 'resource' ||
+        route.group !== '' ||
+        route.resource !== 'pods' ||
+        !route.name ||
+        !route.namespace
+      ) {
+        throw badRequest('only pods/exec can be upgraded to a WebSocket');
+      }
+      opts.engine.api.resolve({
+        group: '',
+        resource: 'pods',
+        namespace: route.namespace,
+        name: route.name,
+        subresource: route.subresource,
+      });
+      if (route.subresource !== 'exec') {
+        throw new StatusError(
+          400,
+          'BadRequest',
+          `${route.subresource ?? 'pods'} over WebSocket is not supported yet; use kubectl exec`,
+        );
+      }
+      if (!opts.podIO?.exec)
+        throw new StatusError(503, 'ServiceUnavailable', 'exec is not available: no node agent is running');
+      await opts.podIO.exec(req, socket, head, { namespace: route.namespace, name: route.name }, url.searchParams);
+    })().catch(fail);
+  };
 }

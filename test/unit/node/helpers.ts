@@ -65,11 +65,18 @@ export async function harness(
     agent,
     dataDir,
     async settle() {
-      for (let i = 0; i < 20; i++) {
-        for (let j = 0; j < 5; j++) await new Promise((r) => setImmediate(r));
-        // A sync may be waiting on fake time (a grace period): do not wait for it forever.
-        await Promise.race([Promise.all(agents.map((a) => a.whenIdle())), ticks(200)]);
+      // Idle twice in a row = settled. A sync may be waiting on fake time (a grace period), so a
+      // busy agent is given a few short real-time waits (file I/O) and then left to it.
+      let idleRuns = 0;
+      for (let i = 0; i < 40 && idleRuns < 2; i++) {
+        await ticks(5);
+        const idle = await Promise.race([
+          Promise.all(agents.map((a) => a.whenIdle())).then(() => true),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 20)),
+        ]);
         await engine.settle();
+        idleRuns = idle ? idleRuns + 1 : 0;
+        if (!idle && i >= 8) break;
       }
     },
     async advance(ms, stepMs = 1000) {

@@ -55,7 +55,6 @@ describe('volumes', () => {
     );
     const uid = created.metadata.uid!;
     const vol = (plugin: string, name: string) => path.join(h.dataDir, 'pods', uid, 'volumes', plugin, name);
-    console.log((await import('node:child_process')).execSync(`ls -laR ${h.dataDir}`).toString(), JSON.stringify((await h.status('vols')).containerStatuses), JSON.stringify(await h.events('vols')));
     expect(readFileSync(path.join(vol('kubernetes.io~configmap', 'site'), 'html/index.html'), 'utf8')).toBe('v1');
     const key = path.join(vol('kubernetes.io~secret', 'tls'), 'key');
     expect(readFileSync(key, 'utf8')).toBe('s3cret');

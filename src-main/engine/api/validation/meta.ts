@@ -103,7 +103,6 @@ export function validateOwnerReferences(refs: NonNullable<ObjectMeta['ownerRefer
   return errs;
 }
 
-const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
 /** ValidateLabelSelector. */
 export function validateLabelSelector(selector: LabelSelector | undefined, field: string): Cause[] {

@@ -58,7 +58,11 @@ export async function exec(
     stdout.destroy(error as Error);
     stderr?.destroy(error as Error);
   });
-  const exitCode = pumped.then(() => exitCodeOf(handle, clock));
+  let closed = false;
+  // A closed session's process may run on (it has not read EOF yet): there is no code to wait for.
+  const exitCode = pumped.then(() =>
+    closed ? Promise.reject(new Error('exec session was closed before the command ended')) : exitCodeOf(handle, clock),
+  );
   exitCode.catch(() => undefined); // the caller may never look at it
 
   // stdin's end half-closes the connection: the process reads EOF, its output keeps flowing.
@@ -80,7 +84,10 @@ export async function exec(
     resize: async (cols, rows) => {
       await call(endpoint, () => handle.resize({ w: cols, h: rows }));
     },
-    close: () => socket.destroy(),
+    close: () => {
+      closed = true;
+      socket.destroy();
+    },
   };
 }
 
