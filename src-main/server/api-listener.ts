@@ -7,6 +7,7 @@ import { ensurePki } from './pki.js';
 import { ensureToken } from './token.js';
 import { writeKubeconfig } from './kubeconfig.js';
 import { createApiHandler, createUpgradeHandler, type PodIOHandlers } from './api/handler.js';
+import type { NodeReadApi } from './api/node-extensions.js';
 
 export interface ApiListenerOptions {
   engine: Engine;
@@ -15,6 +16,7 @@ export interface ApiListenerOptions {
   port?: number;
   host?: string;
   podIO?: PodIOHandlers;
+  nodeRead?: NodeReadApi;
 }
 
 export interface ApiListener {
@@ -35,7 +37,7 @@ export async function startApiListener(opts: ApiListenerOptions): Promise<ApiLis
   const [pki, token] = await Promise.all([ensurePki(opts.dataDir), ensureToken(opts.dataDir)]);
   const port = opts.port ?? (await firstFreePort(host, DEFAULT_API_PORT));
   let serverAddress = `${host}:${port}`;
-  const handlerOpts = { engine: opts.engine, token, serverAddress, podIO: opts.podIO };
+  const handlerOpts = { engine: opts.engine, token, serverAddress, podIO: opts.podIO, nodeRead: opts.nodeRead };
   const server = https.createServer(
     { cert: pki.certPem, key: pki.keyPem, minVersion: 'TLSv1.2', ALPNProtocols: ['http/1.1'] },
     createApiHandler(handlerOpts),

@@ -52,6 +52,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       port: opts.apiPort,
       host: opts.host,
       podIO: podIOHandlers(agent.io),
+      nodeRead: agent.io,
     });
     const stopAll = async (stopPods: boolean) => {
       await api.close();

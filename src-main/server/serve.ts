@@ -4,6 +4,8 @@ import { parseServeArgs, SERVE_USAGE } from './serve-args.js';
 import { startCluster, type Cluster } from './cluster.js';
 import { mergeKubeconfig } from './kubeconfig.js';
 import { startWebUi, type WebUi } from './web-ui.js';
+import { attachWsBridge } from './ws-bridge.js';
+import { BridgeHandler } from '../bridge/handler.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -59,6 +61,10 @@ async function main(): Promise<void> {
     );
     process.exit(1);
   }
+  const bridge = attachWsBridge(
+    ui,
+    new BridgeHandler({ engine, version: process.env['npm_package_version'] ?? 'dev' }),
+  );
   const elapsed = Math.round(performance.now() - started);
   if (command.insecureExpose) {
     console.warn(
@@ -88,6 +94,7 @@ async function main(): Promise<void> {
     }
     stopping = true;
     console.log(`kubedesk serve: ${signal} received, stopping the engine…`);
+    bridge.close();
     void ui.close();
     cluster.stop().then(
       () => process.exit(0),

@@ -43,6 +43,7 @@ describe.skipIf(!docker || !haveKubectl)('kubectl logs and exec against pods on 
               name: 'main',
               image: TEST_IMAGE,
               imagePullPolicy: 'Never',
+              readinessProbe: { exec: { command: ['true'] }, periodSeconds: 1 },
               command: [
                 'sh',
                 '-c',
@@ -90,6 +91,26 @@ describe.skipIf(!docker || !haveKubectl)('kubectl logs and exec against pods on 
     const fail = await kubectl(['exec', 'talker', '--', 'sh', '-c', 'echo oops >&2; exit 3']);
     expect(fail.code).toBe(3);
     expect(fail.stderr).toContain('oops');
+  });
+
+  it('kubectl top reads pod and node metrics from metrics.k8s.io', async () => {
+    let r = await kubectl(['top', 'pod', 'talker']);
+    const end = Date.now() + 20_000;
+    while (r.code !== 0 && Date.now() < end) {
+      await new Promise((res) => setTimeout(res, 1000));
+      r = await kubectl(['top', 'pod', 'talker']);
+    }
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)\s*\ntalker\s+\d+m\s+\d+Mi\s*$/m);
+    const node = await kubectl(['top', 'node']);
+    expect(node.stdout).toMatch(/^kubedesk\s+\d+m\s+\d+%\s+\d+Mi\s+\d+%/m);
+  });
+
+  it('probe history is readable through the API', async () => {
+    const r = await kubectl(['get', '--raw', '/apis/kubedesk.io/v1alpha1/namespaces/default/pods/talker/probes']);
+    const history = JSON.parse(r.stdout) as { items: { probe?: string; type?: string; result: string }[] };
+    expect(history.items.length).toBeGreaterThan(0);
+    expect(history.items.every((i) => i.result === 'success')).toBe(true);
   });
 
   it('kubectl exec -i passes stdin through', async () => {

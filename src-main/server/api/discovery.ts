@@ -141,12 +141,22 @@ let groups: APIGroup[] | undefined;
 
 /** The named groups, preferred version first (`servedGroups()` lists a kind's main version first). */
 function apiGroups(): APIGroup[] {
-  groups ??= servedGroups().map(({ name, versions }) => {
+  groups ??= [...servedGroups(), { name: METRICS_GROUP, versions: ['v1beta1'] }].map(({ name, versions }) => {
     const list = versions.map((v) => ({ groupVersion: `${name}/${v}`, version: v }));
     return { name, versions: list, preferredVersion: list[0] };
   });
   return groups;
 }
+
+/**
+ * metrics.k8s.io/v1beta1 — served from the node agent's samples (as metrics-server would), so
+ * `kubectl top` works. Not stored objects, so not in the kind registry.
+ */
+export const METRICS_GROUP = 'metrics.k8s.io';
+const METRICS_RESOURCES = [
+  { name: 'nodes', singularName: '', namespaced: false, kind: 'NodeMetrics', verbs: ['get', 'list'] },
+  { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
+];
 
 /** `/apis`. */
 export function apiGroupList(): { kind: 'APIGroupList'; apiVersion: 'v1'; groups: APIGroup[] } {
@@ -205,6 +215,15 @@ export function apiResourceList(group: string, version: string): APIResourceList
 }
 
 function buildResourceList(group: string, version: string): APIResourceList | undefined {
+  if (group === METRICS_GROUP) {
+    if (version !== 'v1beta1') return undefined;
+    return {
+      kind: 'APIResourceList',
+      apiVersion: 'v1',
+      groupVersion: `${group}/${version}`,
+      resources: METRICS_RESOURCES.map((r) => ({ ...r, verbs: [...r.verbs] })),
+    };
+  }
   const kinds = kindsServedIn(group, version);
   if (kinds.length === 0) return undefined;
   const resources: APIResource[] = [];
@@ -292,6 +311,19 @@ export function discoveryContentType(apiVersion: DiscoveryApiVersion): string {
 const byName = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function versionDiscovery(group: string, version: string): APIVersionDiscovery {
+  if (group === METRICS_GROUP) {
+    return {
+      version,
+      resources: METRICS_RESOURCES.map((r) => ({
+        resource: r.name,
+        responseKind: { group, version, kind: r.kind },
+        scope: r.namespaced ? 'Namespaced' : 'Cluster',
+        singularResource: r.kind.toLowerCase(),
+        verbs: [...r.verbs],
+      })),
+      freshness: 'Current',
+    };
+  }
   const resources = kindsServedIn(group, version).map((k): APIResourceDiscovery => {
     const subresources = k.subresources
       .map((sub) => {

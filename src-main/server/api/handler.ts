@@ -17,6 +17,7 @@ import { decodeBody, mediaType, readBody, sendError, sendJson } from './http-uti
 import { tableFor, wantsTable, type IncludeObject } from './table.js';
 import { serveWatch } from './watch-stream.js';
 import { serveDiscovery } from './discovery-routes.js';
+import { isNodeExtension, serveNodeExtension, type NodeReadApi } from './node-extensions.js';
 import type { KubeObject } from '../../engine/api/types.js';
 
 export interface PodIOHandlers {
@@ -43,6 +44,8 @@ export interface HandlerOptions {
   /** `host:port` clients reach us at, for /api serverAddressByClientCIDRs. */
   serverAddress: string;
   podIO?: PodIOHandlers;
+  /** Metrics and probe history from the node agent. */
+  nodeRead?: NodeReadApi;
 }
 
 export function createApiHandler(opts: HandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
@@ -78,6 +81,7 @@ async function handleResource(
 ): Promise<void> {
   const { engine } = opts;
   const q = url.searchParams;
+  if (isNodeExtension(route)) return serveNodeExtension(engine, opts.nodeRead, route, req.method ?? 'GET', q, res);
   const ref: ResourceRef = {
     group: route.group,
     version: route.version,

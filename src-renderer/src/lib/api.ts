@@ -1,24 +1,69 @@
 // The renderer's only way to reach a cluster. In the desktop app it talks to main over the
-// preload's IPC bridge; in web mode (`npm run serve`) it will use the WebSocket bridge. Views import
-// `api` and never look at `window.kubedesk` themselves.
+// preload's IPC bridge; in web mode over the WebSocket bridge. Views import `api` and never know
+// which one it is.
+import type {
+  ApplyDocumentResult,
+  ApplyRequest,
+  ClusterInfo,
+  DeleteRequest,
+  DeleteResult,
+  KubeObject,
+  ListRequest,
+  ListResult,
+  PatchType,
+  ResourceRef,
+  SubscriptionContract,
+  SubscriptionMessage,
+  Topic,
+} from '../../../src-main/ipc/contract';
+import { ipcTransport } from './transport-ipc';
+import type { Transport } from './transport';
+import { wsTransport } from './transport-ws';
 
 export interface Api {
-  /** The KubeDesk version, or null when no backend is attached yet (web mode for now). */
-  getVersion(): Promise<string | null>;
+  readonly transport: 'ipc' | 'websocket';
+  clusterInfo(): Promise<ClusterInfo>;
+  list(request: ListRequest): Promise<ListResult>;
+  get(ref: ResourceRef): Promise<KubeObject>;
+  create(ref: ResourceRef, object: KubeObject): Promise<KubeObject>;
+  apply(request: ApplyRequest): Promise<ApplyDocumentResult[]>;
+  update(ref: ResourceRef, object: KubeObject): Promise<KubeObject>;
+  patch(ref: ResourceRef, patchType: PatchType, patch: unknown): Promise<KubeObject>;
+  delete(request: DeleteRequest): Promise<DeleteResult>;
+  scale(ref: ResourceRef, replicas: number): Promise<{ replicas: number }>;
+  events(ref: ResourceRef, uid?: string): Promise<KubeObject[]>;
+  /** Opens a stream; returns the function that closes it. */
+  subscribe<T extends Topic>(
+    topic: T,
+    args: SubscriptionContract[T]['request'],
+    onMessage: (message: SubscriptionMessage) => void,
+  ): Promise<() => void>;
 }
 
-function ipcApi(bridge: NonNullable<Window['kubedesk']>): Api {
+let counter = 0;
+const newId = () => `s${Date.now().toString(36)}${(counter++).toString(36)}`;
+
+export function createApi(t: Transport): Api {
   return {
-    async getVersion() {
-      return (await bridge.version()).version;
+    transport: t.kind,
+    clusterInfo: () => t.call('kubedesk:cluster-info', {}),
+    list: (request) => t.call('kubedesk:list', request),
+    get: (ref) => t.call('kubedesk:get', { ref }),
+    create: (ref, object) => t.call('kubedesk:create', { ref, object }),
+    apply: (request) => t.call('kubedesk:apply', request),
+    update: (ref, object) => t.call('kubedesk:update', { ref, object }),
+    patch: (ref, patchType, patch) => t.call('kubedesk:patch', { ref, patchType, patch }),
+    delete: (request) => t.call('kubedesk:delete', request),
+    scale: (ref, replicas) => t.call('kubedesk:scale', { ref, replicas }),
+    events: (ref, uid) => t.call('kubedesk:events', uid ? { ref, uid } : { ref }),
+    async subscribe(topic, args, onMessage) {
+      const id = newId();
+      await t.subscribe({ id, topic, args } as Parameters<Transport['subscribe']>[0], onMessage);
+      return () => void t.unsubscribe(id).catch(() => undefined);
     },
   };
 }
 
-const detachedApi: Api = {
-  async getVersion() {
-    return null;
-  },
-};
-
-export const api: Api = typeof window !== 'undefined' && window.kubedesk ? ipcApi(window.kubedesk) : detachedApi;
+export const api: Api = createApi(
+  typeof window !== 'undefined' && window.kubedesk ? ipcTransport(window.kubedesk) : wsTransport(),
+);
