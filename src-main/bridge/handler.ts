@@ -79,7 +79,9 @@ export class BridgeHandler {
           dryRun: dryRun ? 'All' : undefined,
           fieldManager: FIELD_MANAGER,
         });
-        return results.map(({ object: _object, error, ...rest }) => (error ? { ...rest, error: fromStatus(error) } : rest));
+        return results.map(({ object: _object, error, ...rest }) =>
+          error ? { ...rest, error: fromStatus(error) } : rest,
+        );
       },
       [UPDATE]: async ({ ref, object }) =>
         api.update(ref, object, { fieldManager: FIELD_MANAGER, fieldValidation: 'Strict' }),
@@ -96,7 +98,12 @@ export class BridgeHandler {
         }
         const scale = await api.update(
           { ...ref, subresource: 'scale' } as ResourceRef & { subresource: string },
-          { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: ref.name, namespace: ref.namespace }, spec: { replicas } },
+          {
+            apiVersion: 'autoscaling/v1',
+            kind: 'Scale',
+            metadata: { name: ref.name, namespace: ref.namespace },
+            spec: { replicas },
+          },
           { fieldManager: FIELD_MANAGER },
         );
         return { replicas: (scale.spec as { replicas?: number } | undefined)?.replicas ?? replicas };

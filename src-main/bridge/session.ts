@@ -93,16 +93,18 @@ export class BridgeSession {
       );
     }
     const abort = new AbortController();
-    this.logs.stream(args, (message) => this.#send({ id, message }), abort.signal).then(
-      () => {
-        this.#send({ id, end: true });
-        this.#subscriptions.delete(id);
-      },
-      (error: unknown) => {
-        if (!abort.signal.aborted) this.#send({ id, error: toErrorInfo(error) });
-        this.#subscriptions.delete(id);
-      },
-    );
+    this.logs
+      .stream(args, (message) => this.#send({ id, message }), abort.signal)
+      .then(
+        () => {
+          this.#send({ id, end: true });
+          this.#subscriptions.delete(id);
+        },
+        (error: unknown) => {
+          if (!abort.signal.aborted) this.#send({ id, error: toErrorInfo(error) });
+          this.#subscriptions.delete(id);
+        },
+      );
     return { stop: () => abort.abort() };
   }
 }

@@ -24,7 +24,9 @@ function notReady(message: string): Reply<never> {
 export function registerIpcHandlers(engine: EngineSource = () => null): void {
   let bridge: Promise<BridgeHandler | null> | null = null;
   const bridgeFor = async (): Promise<BridgeHandler | null> => {
-    bridge ??= Promise.resolve(engine()).then((e) => (e ? new BridgeHandler({ engine: e, version: app.getVersion() }) : null));
+    bridge ??= Promise.resolve(engine()).then((e) =>
+      e ? new BridgeHandler({ engine: e, version: app.getVersion() }) : null,
+    );
     const b = await bridge;
     if (!b) bridge = null; // not started yet: ask again next time
     return b;
@@ -71,7 +73,12 @@ export function registerIpcHandlers(engine: EngineSource = () => null): void {
       if (args.length !== 1) {
         return {
           ok: false,
-          error: { code: 400, reason: 'BadRequest', message: `${channel} takes one request object, got ${args.length} arguments`, causes: [] },
+          error: {
+            code: 400,
+            reason: 'BadRequest',
+            message: `${channel} takes one request object, got ${args.length} arguments`,
+            causes: [],
+          },
         };
       }
       const handler = await bridgeFor();

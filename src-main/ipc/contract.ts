@@ -225,9 +225,7 @@ export type SubscribeRequest = {
 
 /** What main sends for an open subscription; after `error` or `end` the subscription is gone. */
 export type SubscriptionMessage =
-  | { id: string; message: WatchMessage | LogsMessage }
-  | { id: string; error: ErrorInfo }
-  | { id: string; end: true };
+  { id: string; message: WatchMessage | LogsMessage } | { id: string; error: ErrorInfo } | { id: string; end: true };
 
 // ---- The preload's API on `window.kubedesk`: named functions, nothing else. ----
 

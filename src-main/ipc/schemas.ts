@@ -21,7 +21,18 @@ import {
   type SubscribeRequest,
   type WatchRequest,
 } from './contract.js';
-import { boolean, integer, isPlainObject, json, object, oneOf, optional, SchemaError, string, type Schema } from './validate.js';
+import {
+  boolean,
+  integer,
+  isPlainObject,
+  json,
+  object,
+  oneOf,
+  optional,
+  SchemaError,
+  string,
+  type Schema,
+} from './validate.js';
 
 /** DNS-1123 subdomain-ish, as object names are; generous enough for events' dotted names. */
 const NAME = string({
@@ -94,11 +105,13 @@ export const logsRequest: Schema<LogsRequest> = object({
 
 const subscribeRequest: Schema<SubscribeRequest> = {
   parse(value, field = 'request') {
-    const head = object({ id: SUBSCRIPTION_ID, topic: oneOf(['watch', 'logs']), args: json({ maxBytes: 64 * 1024, maxDepth: 8 }) }).parse(
-      value,
-      field,
-    );
-    if (head.topic === 'watch') return { id: head.id, topic: 'watch', args: watchRequest.parse(head.args, `${field}.args`) };
+    const head = object({
+      id: SUBSCRIPTION_ID,
+      topic: oneOf(['watch', 'logs']),
+      args: json({ maxBytes: 64 * 1024, maxDepth: 8 }),
+    }).parse(value, field);
+    if (head.topic === 'watch')
+      return { id: head.id, topic: 'watch', args: watchRequest.parse(head.args, `${field}.args`) };
     return { id: head.id, topic: 'logs', args: logsRequest.parse(head.args, `${field}.args`) };
   },
 };

@@ -39,7 +39,7 @@ export function hintFor(info: ErrorInfo): string | null {
     case 'AlreadyExists':
       return 'An object with this name exists already. Pick another name or edit the existing one.';
     case 'Invalid':
-      return 'Fix the fields listed below and apply again.';
+      return 'Fix the fields listed above and apply again.';
     case 'NotFound':
       return 'It may have been deleted meanwhile.';
     case 'ServiceUnavailable':

@@ -21,15 +21,19 @@ export const kindGroups: { label: string; kinds: NavKind[] }[] = [
   { label: 'Workloads', kinds: WORKLOADS },
   {
     label: 'Network',
-    kinds: [k('Services', '', 'services'), k('Endpoints', '', 'endpoints'), k('Ingresses', 'networking.k8s.io', 'ingresses')],
+    kinds: [
+      k('Services', '', 'services'),
+      k('Endpoints', '', 'endpoints'),
+      k('Ingresses', 'networking.k8s.io', 'ingresses'),
+    ],
   },
   {
     label: 'Config & storage',
     kinds: [
       k('ConfigMaps', '', 'configmaps'),
       k('Secrets', '', 'secrets'),
-      k('PersistentVolumeClaims', '', 'persistentvolumeclaims'),
-      k('PersistentVolumes', '', 'persistentvolumes'),
+      k('Volume Claims', '', 'persistentvolumeclaims'),
+      k('Persistent Volumes', '', 'persistentvolumes'),
     ],
   },
   {
@@ -37,14 +41,15 @@ export const kindGroups: { label: string; kinds: NavKind[] }[] = [
     kinds: [
       k('Nodes', '', 'nodes'),
       k('ServiceAccounts', '', 'serviceaccounts'),
-      k('HorizontalPodAutoscalers', 'autoscaling', 'horizontalpodautoscalers'),
-      k('ControllerRevisions', 'apps', 'controllerrevisions'),
+      k('Autoscalers', 'autoscaling', 'horizontalpodautoscalers'),
+      k('Revisions', 'apps', 'controllerrevisions'),
       k('Leases', 'coordination.k8s.io', 'leases'),
     ],
   },
 ];
 
 export function labelFor(group: string, resource: string): string {
-  for (const g of kindGroups) for (const kind of g.kinds) if (kind.group === group && kind.resource === resource) return kind.label;
+  for (const g of kindGroups)
+    for (const kind of g.kinds) if (kind.group === group && kind.resource === resource) return kind.label;
   return resource;
 }

@@ -19,6 +19,7 @@ export class ResourceStream {
   loading = $state(true);
   error = $state<ErrorInfo | null>(null);
   columns = $state.raw<TableColumn[]>([]);
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- $state.raw: replaced per batch, never mutated
   byKey = $state.raw(new Map<string, TableRow>());
   rows = $derived([...this.byKey.values()]);
   #close: (() => void) | null = null;

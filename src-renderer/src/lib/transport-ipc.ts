@@ -44,7 +44,9 @@ export function ipcTransport(bridge: KubedeskBridge): Transport {
     kind: 'ipc',
     call(channel, request) {
       if (channel === SUBSCRIBE) throw new TypeError('use subscribe()');
-      const fn = bridge[FUNCTION_OF[channel as Exclude<RequestChannel, typeof SUBSCRIBE>]] as (r: unknown) => Promise<never>;
+      const fn = bridge[FUNCTION_OF[channel as Exclude<RequestChannel, typeof SUBSCRIBE>]] as (
+        r: unknown,
+      ) => Promise<never>;
       return wrap(fn(request));
     },
     async subscribe(request, onMessage) {

@@ -1,5 +1,11 @@
 // What both transports provide: requests by channel, and subscriptions with renderer-chosen ids.
-import type { RequestChannel, RequestOf, ResponseOf, SubscribeRequest, SubscriptionMessage } from '../../../src-main/ipc/contract';
+import type {
+  RequestChannel,
+  RequestOf,
+  ResponseOf,
+  SubscribeRequest,
+  SubscriptionMessage,
+} from '../../../src-main/ipc/contract';
 
 export interface Transport {
   readonly kind: 'ipc' | 'websocket';

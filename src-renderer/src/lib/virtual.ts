@@ -22,7 +22,13 @@ export interface VirtualWindow {
   total: number;
 }
 
-export function computeWindow({ count, rowHeight, scrollTop, viewportHeight, overscan = 8 }: WindowInput): VirtualWindow {
+export function computeWindow({
+  count,
+  rowHeight,
+  scrollTop,
+  viewportHeight,
+  overscan = 8,
+}: WindowInput): VirtualWindow {
   const total = Math.max(0, count) * rowHeight;
   if (count <= 0 || rowHeight <= 0) return { start: 0, end: 0, before: 0, after: 0, total: 0 };
   const maxScroll = Math.max(0, total - viewportHeight);
@@ -35,7 +41,12 @@ export function computeWindow({ count, rowHeight, scrollTop, viewportHeight, ove
 }
 
 /** The scrollTop that brings row `index` fully into view, or null when it already is. */
-export function scrollToReveal(index: number, rowHeight: number, scrollTop: number, viewportHeight: number): number | null {
+export function scrollToReveal(
+  index: number,
+  rowHeight: number,
+  scrollTop: number,
+  viewportHeight: number,
+): number | null {
   const top = index * rowHeight;
   if (top < scrollTop) return top;
   if (top + rowHeight > scrollTop + viewportHeight) return top + rowHeight - viewportHeight;

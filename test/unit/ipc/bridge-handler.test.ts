@@ -47,7 +47,9 @@ describe('the bridge handler', () => {
     const info = await ok<ClusterInfo>(CLUSTER_INFO, {});
     expect(info.version).toBe('9.9.9');
     const pods = info.kinds.find((k) => k.kind === 'Pod')!;
-    expect(pods.columns.map((c) => c.name)).toEqual(expect.arrayContaining(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']));
+    expect(pods.columns.map((c) => c.name)).toEqual(
+      expect.arrayContaining(['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']),
+    );
     expect(info.features.logs).toBe(false);
   });
 
@@ -93,11 +95,17 @@ describe('the bridge handler', () => {
 
   it('creates, scales and deletes, and reports unknown resources as 404', async () => {
     const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c1' }, data: { k: 'v' } };
-    const created = await ok<KubeObject>(CREATE, { ref: { group: '', resource: 'configmaps', namespace: 'default' }, object: cm });
+    const created = await ok<KubeObject>(CREATE, {
+      ref: { group: '', resource: 'configmaps', namespace: 'default' },
+      object: cm,
+    });
     expect(created.metadata.uid).toBeTruthy();
     await ok(APPLY, { yaml: DEPLOYMENT });
     expect(await ok(SCALE, { ref: deployment, replicas: 5 })).toEqual({ replicas: 5 });
-    const scaleCm = await err(SCALE, { ref: { group: '', resource: 'configmaps', namespace: 'default', name: 'c1' }, replicas: 1 });
+    const scaleCm = await err(SCALE, {
+      ref: { group: '', resource: 'configmaps', namespace: 'default', name: 'c1' },
+      replicas: 1,
+    });
     expect(scaleCm.code).toBe(405);
     expect(await ok(DELETE, { ref: deployment, propagationPolicy: 'Foreground' })).toMatchObject({ removed: false });
     expect((await err(LIST, { ref: { group: '', resource: 'widgets' } })).code).toBe(404);
@@ -114,7 +122,11 @@ describe('the bridge handler', () => {
   it('refuses unknown channels and malformed payloads without touching the engine', async () => {
     expect((await err('kubedesk:exec', {})).code).toBe(404);
     const bad = await err(CREATE, { ref: { group: '', resource: 'configmaps', namespace: 'default' }, object: 'x' });
-    expect(bad).toMatchObject({ code: 400, reason: 'BadRequest', causes: [expect.objectContaining({ field: 'request.object' })] });
+    expect(bad).toMatchObject({
+      code: 400,
+      reason: 'BadRequest',
+      causes: [expect.objectContaining({ field: 'request.object' })],
+    });
     expect(ctx.engine.store.list('configmaps', 'default')).toHaveLength(0);
   });
 });

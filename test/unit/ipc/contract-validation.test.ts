@@ -19,8 +19,14 @@ describe('contract validation', () => {
   });
 
   it('accepts a well-formed list request and drops nothing it allows', () => {
-    const request = parseRequest(LIST, { ref: { group: 'apps', resource: 'deployments', namespace: 'dev' }, labelSelector: 'app=web' });
-    expect(request).toEqual({ ref: { group: 'apps', resource: 'deployments', namespace: 'dev' }, labelSelector: 'app=web' });
+    const request = parseRequest(LIST, {
+      ref: { group: 'apps', resource: 'deployments', namespace: 'dev' },
+      labelSelector: 'app=web',
+    });
+    expect(request).toEqual({
+      ref: { group: 'apps', resource: 'deployments', namespace: 'dev' },
+      labelSelector: 'app=web',
+    });
   });
 
   it('rejects a non-object request with what was expected and what came', () => {
@@ -41,9 +47,9 @@ describe('contract validation', () => {
   });
 
   it('requires a name for verbs on one object', () => {
-    expect(rejection(() => parseRequest(DELETE, { ref: { group: '', resource: 'pods', namespace: 'default' } })).field).toBe(
-      'request.ref.name',
-    );
+    expect(
+      rejection(() => parseRequest(DELETE, { ref: { group: '', resource: 'pods', namespace: 'default' } })).field,
+    ).toBe('request.ref.name');
   });
 
   it('rejects path traversal in a resource or namespace', () => {
@@ -55,7 +61,9 @@ describe('contract validation', () => {
     const ref = { group: 'apps', resource: 'deployments', namespace: 'default', name: 'web' };
     expect(rejection(() => parseRequest(SCALE, { ref, replicas: -1 })).message).toContain('an integer from 0');
     expect(() => parseRequest(DELETE, { ref, gracePeriodSeconds: 1.5 })).toThrow(/an integer/);
-    expect(() => parseRequest(DELETE, { ref, propagationPolicy: 'Sometimes' })).toThrow(/one of Background, Foreground, Orphan/);
+    expect(() => parseRequest(DELETE, { ref, propagationPolicy: 'Sometimes' })).toThrow(
+      /one of Background, Foreground, Orphan/,
+    );
   });
 
   it('rejects an unsupported patch type such as server-side apply', () => {
@@ -73,24 +81,24 @@ describe('contract validation', () => {
     const deep: Record<string, unknown> = {};
     let cursor = deep;
     for (let i = 0; i < 100; i++) cursor = cursor['x'] = {};
-    expect(() => parseRequest('kubedesk:create', { ref, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: deep } })).toThrow(
-      /nested too deeply/,
-    );
-    expect(() => parseRequest('kubedesk:create', { ref, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: {}, n: NaN } })).toThrow(
-      /finite number/,
-    );
+    expect(() =>
+      parseRequest('kubedesk:create', { ref, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: deep } }),
+    ).toThrow(/nested too deeply/);
+    expect(() =>
+      parseRequest('kubedesk:create', { ref, object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: {}, n: NaN } }),
+    ).toThrow(/finite number/);
   });
 
   it('validates subscription arguments per topic', () => {
     const ok = parseRequest(SUBSCRIBE, { id: 'w1', topic: 'watch', args: { ref: { group: '', resource: 'pods' } } });
     expect(ok).toEqual({ id: 'w1', topic: 'watch', args: { ref: { group: '', resource: 'pods' } } });
-    expect(() => parseRequest(SUBSCRIBE, { id: 'w 1', topic: 'watch', args: { ref: { group: '', resource: 'pods' } } })).toThrow(
-      /request.id/,
-    );
+    expect(() =>
+      parseRequest(SUBSCRIBE, { id: 'w 1', topic: 'watch', args: { ref: { group: '', resource: 'pods' } } }),
+    ).toThrow(/request.id/);
     expect(() => parseRequest(SUBSCRIBE, { id: 'l1', topic: 'exec', args: {} })).toThrow(/one of watch, logs/);
-    expect(rejection(() => parseRequest(SUBSCRIBE, { id: 'l1', topic: 'logs', args: { namespace: 'dev', pod: 'p' } })).field).toBe(
-      'request.args.follow',
-    );
+    expect(
+      rejection(() => parseRequest(SUBSCRIBE, { id: 'l1', topic: 'logs', args: { namespace: 'dev', pod: 'p' } })).field,
+    ).toBe('request.args.follow');
   });
 
   it('rejects objects with a prototype other than a plain object', () => {

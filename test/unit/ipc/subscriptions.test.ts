@@ -5,8 +5,13 @@ import { DEPLOYMENT, startBridge, until } from './helpers.js';
 
 type Ctx = Awaited<ReturnType<typeof startBridge>>;
 let ctx: Ctx;
-const ask = (channel: string, args: unknown, session = ctx.session) => ctx.bridge.request(channel, args, session) as Promise<Reply<unknown>>;
-const watchDeployments = (id: string) => ({ id, topic: 'watch', args: { ref: { group: 'apps', resource: 'deployments' } } });
+const ask = (channel: string, args: unknown, session = ctx.session) =>
+  ctx.bridge.request(channel, args, session) as Promise<Reply<unknown>>;
+const watchDeployments = (id: string) => ({
+  id,
+  topic: 'watch',
+  args: { ref: { group: 'apps', resource: 'deployments' } },
+});
 
 beforeEach(async () => {
   ctx = await startBridge();
@@ -48,7 +53,9 @@ describe('subscriptions', () => {
     expect(ctx.session.size).toBe(0);
     await ask(APPLY, { yaml: DEPLOYMENT });
     await new Promise((r) => setTimeout(r, 50));
-    expect(ctx.messages.filter((m) => 'message' in m && m.message && 'type' in m.message && m.message.type === 'CHANGES')).toEqual([]);
+    expect(
+      ctx.messages.filter((m) => 'message' in m && m.message && 'type' in m.message && m.message.type === 'CHANGES'),
+    ).toEqual([]);
     const refused = await ask(SUBSCRIBE, watchDeployments('d'));
     expect(refused).toMatchObject({ ok: false, error: { code: 410 } });
   });

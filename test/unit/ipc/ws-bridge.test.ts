@@ -88,7 +88,11 @@ describe('the WebSocket bridge', () => {
       const m = JSON.parse(d.toString()) as { subscription?: unknown };
       if (m.subscription) pushed.push(m.subscription);
     });
-    const reply = await call(ws!, 1, 'kubedesk:subscribe', { id: 'w', topic: 'watch', args: { ref: { group: '', resource: 'namespaces' } } });
+    const reply = await call(ws!, 1, 'kubedesk:subscribe', {
+      id: 'w',
+      topic: 'watch',
+      args: { ref: { group: '', resource: 'namespaces' } },
+    });
     expect(reply).toMatchObject({ ok: true });
     await until(() => pushed.length === 1);
     expect(pushed[0]).toMatchObject({ id: 'w', message: { type: 'SYNC' } });
