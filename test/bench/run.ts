@@ -1,10 +1,12 @@
 // `npm run bench`: every benchmark, each figure beside a baseline from the same run.
 import { benchStore } from './store.bench.js';
 import { benchApi } from './api.bench.js';
+import { benchNode } from './node.bench.js';
 import { summary } from './report.js';
 
 const only = process.argv[2];
 console.log(`KubeDesk benchmarks — node ${process.version}, ${new Date().toISOString()}`);
 if (!only || only === 'store') await benchStore();
 if (!only || only === 'api') await benchApi();
+if (!only || only === 'node') await benchNode();
 summary();

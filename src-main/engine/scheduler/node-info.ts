@@ -117,7 +117,8 @@ export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
 
 export class NodeInfo {
   readonly name: string;
-  node!: KubeObject;
+  /** Undefined while pods name a node the scheduler has not seen (or that was deleted). */
+  node: KubeObject | undefined;
   labels: Record<string, string> = {};
   allocatable: Resources = emptyResources();
   allowedPods = 110;
@@ -134,9 +135,8 @@ export class NodeInfo {
   /** Pods counted here, with the priority each had (for the preemption message). */
   pods = new Map<string, number>();
 
-  constructor(node: KubeObject) {
-    this.name = node.metadata.name!;
-    this.setNode(node);
+  constructor(name: string) {
+    this.name = name;
   }
 
   /** Refresh from a new version of the Node. Returns true when scheduling-relevant fields changed. */
@@ -166,7 +166,7 @@ export class NodeInfo {
   #signature(): string {
     return JSON.stringify([
       this.labels,
-      (this.node as Node).status?.allocatable ?? (this.node as Node).status?.capacity,
+      (this.node as Node | undefined)?.status?.allocatable ?? (this.node as Node | undefined)?.status?.capacity,
       this.unschedulable,
       this.hardTaints,
       this.preferNoScheduleTaints,

@@ -1,5 +1,5 @@
 // Sorting and text filtering of table rows, pure (unit-tested). Sorting compares cells by the
-// column's type; ages sort by the object's creation time, not by the text "5m" vs "10s".
+// column's type; ages (and events' LAST SEEN) sort by time, newest first, not by the text "5m" vs "10s".
 import type { TableColumn, TableRow } from '../../../src-main/ipc/contract';
 
 export interface SortState {
@@ -15,6 +15,10 @@ export function sortRows(rows: TableRow[], columns: TableColumn[], sort: SortSta
   const sign = sort.descending ? -1 : 1;
   const keyOf = (row: TableRow): string | number => {
     if (column.name === 'AGE') return -Date.parse(row.object.metadata.creationTimestamp ?? '') || 0;
+    if (column.name === 'LAST SEEN') {
+      const o = row.object as Record<string, unknown>;
+      return -Date.parse(String(o['lastTimestamp'] ?? o['eventTime'] ?? row.object.metadata.creationTimestamp)) || 0;
+    }
     const cell = row.cells[sort.column];
     return typeof cell === 'number' ? cell : String(cell ?? '');
   };

@@ -1,10 +1,13 @@
 // The RollingUpdate strategy (pkg/controller/deployment/rolling.go). Each pass either scales the
 // new ReplicaSet up (within maxSurge) or scales old ones down (within maxUnavailable), never both.
 //
-// Worked example — 10 replicas, maxSurge 25% (ceil 2.5 = 3), maxUnavailable 25% (floor 2.5 = 2):
-//   new 0→3 (13 pods, the cap). Old may shrink while available > 8: old 10→8 (11 pods).
-//   When 3 new are available: new 3→5 (13); old 8→5 once 10 are available … and so on, so there
-//   are never more than 13 pods nor fewer than 8 available.
+// Worked example — 10 replicas, maxSurge 25% (ceil 2.5 = 3), maxUnavailable 25% (floor 2.5 = 2),
+// so at most 13 pods and at least 8 available:
+//   pass 1: new 0→3 (13 pods, the cap).
+//   pass 2: nothing new is available; old may lose 13 − 8 − 3 unavailable new = 2: old 10→8.
+//   pass 3: 11 pods, room for 2: new 3→5 (13). Then the rollout waits for new pods to be ready.
+//   When the 5 new pods are available (13 available): old 8→3; then new 5→10; old 3→0 as the
+//   last new ones become available.
 import {
   cleanupDeployment,
   getAllReplicaSetsAndSyncRevision,

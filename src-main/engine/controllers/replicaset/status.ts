@@ -66,7 +66,7 @@ export function compactStatus(s: ReplicaSetStatus): ReplicaSetStatus {
   if (s.availableReplicas) out.availableReplicas = s.availableReplicas;
   if (s.observedGeneration) out.observedGeneration = s.observedGeneration;
   if (s.conditions && s.conditions.length > 0) out.conditions = s.conditions;
-  return out as ReplicaSetStatus;
+  return out as unknown as ReplicaSetStatus;
 }
 
 export function statusEqual(a: unknown, b: unknown): boolean {
