@@ -3,13 +3,14 @@
 // webContents that is disposed when it is destroyed, crashes or reloads (no leaked watches).
 // Every handler checks who is calling before anything else: a page we did not load gets a refusal.
 import { app, ipcMain, type WebContents } from 'electron';
-import type { Engine } from '../engine/index.js';
 import { BridgeHandler } from '../bridge/handler.js';
+import { agentLogSource } from '../bridge/agent-logs.js';
+import type { Cluster } from '../server/cluster.js';
 import type { BridgeSession } from '../bridge/session.js';
 import { REQUEST_CHANNELS, SUBSCRIPTION_MESSAGE, type Reply } from '../ipc/contract.js';
 import { isAppUrl } from './window.js';
 
-type EngineSource = () => Engine | null | Promise<Engine | null>;
+type ClusterSource = () => Cluster | null | Promise<Cluster | null>;
 
 const sessions = new Map<number, Promise<BridgeSession>>();
 
@@ -21,11 +22,11 @@ function notReady(message: string): Reply<never> {
  * Registers the contract's channels. `engine` is read at each request, so handlers can be registered
  * before the engine has started; requests then wait for it.
  */
-export function registerIpcHandlers(engine: EngineSource = () => null): void {
+export function registerIpcHandlers(cluster: ClusterSource = () => null): void {
   let bridge: Promise<BridgeHandler | null> | null = null;
   const bridgeFor = async (): Promise<BridgeHandler | null> => {
-    bridge ??= Promise.resolve(engine()).then((e) =>
-      e ? new BridgeHandler({ engine: e, version: app.getVersion() }) : null,
+    bridge ??= Promise.resolve(cluster()).then((c) =>
+      c ? new BridgeHandler({ engine: c.engine, version: app.getVersion(), logs: agentLogSource(c.agent.io) }) : null,
     );
     const b = await bridge;
     if (!b) bridge = null; // not started yet: ask again next time

@@ -2,12 +2,10 @@
 // app's. The engine is plain Node; this file and its siblings are the only code that sees Electron.
 import path from 'node:path';
 import { app, BrowserWindow, dialog } from 'electron';
-import { startEngine } from '../engine/index.js';
+import { startCluster, type Cluster } from '../server/cluster.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { hardenApp } from './security.js';
 import { createMainWindow } from './window.js';
-
-type Engine = Awaited<ReturnType<typeof startEngine>>;
 
 function describe(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -15,7 +13,7 @@ function describe(error: unknown): string {
 
 function run(): void {
   let mainWindow: BrowserWindow | null = null;
-  let engine: Promise<Engine | null> | null = null;
+  let engine: Promise<Cluster | null> | null = null;
   let shutdown: 'running' | 'stopping' | 'stopped' = 'running';
 
   async function showMainWindow(): Promise<void> {
@@ -34,10 +32,10 @@ function run(): void {
     .whenReady()
     .then(async () => {
       hardenApp();
-      registerIpcHandlers();
       const dataDir = path.join(app.getPath('appData'), 'KubeDesk');
+      // The same cluster `npm run serve` starts: engine, node agent on Docker, HTTPS API (6443).
       engine = Promise.resolve()
-        .then(() => startEngine({ dataDir }))
+        .then(() => startCluster({ dataDir }))
         .catch((error: unknown) => {
           dialog.showErrorBox(
             'KubeDesk could not start its cluster',
@@ -46,6 +44,7 @@ function run(): void {
           app.quit();
           return null;
         });
+      registerIpcHandlers(() => engine);
       await showMainWindow();
     })
     .catch((error: unknown) => {

@@ -6,6 +6,7 @@ import { mergeKubeconfig } from './kubeconfig.js';
 import { startWebUi, type WebUi } from './web-ui.js';
 import { attachWsBridge } from './ws-bridge.js';
 import { BridgeHandler } from '../bridge/handler.js';
+import { agentLogSource } from '../bridge/agent-logs.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -63,7 +64,11 @@ async function main(): Promise<void> {
   }
   const bridge = attachWsBridge(
     ui,
-    new BridgeHandler({ engine, version: process.env['npm_package_version'] ?? 'dev' }),
+    new BridgeHandler({
+      engine,
+      version: process.env['npm_package_version'] ?? 'dev',
+      logs: agentLogSource(cluster.agent.io),
+    }),
   );
   const elapsed = Math.round(performance.now() - started);
   if (command.insecureExpose) {

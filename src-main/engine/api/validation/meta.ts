@@ -103,7 +103,6 @@ export function validateOwnerReferences(refs: NonNullable<ObjectMeta['ownerRefer
   return errs;
 }
 
-
 /** ValidateLabelSelector. */
 export function validateLabelSelector(selector: LabelSelector | undefined, field: string): Cause[] {
   if (!selector) return [];
