@@ -9,10 +9,16 @@ import { NamespaceController } from './controllers/namespace-controller.js';
 import { EventCleaner, EventRecorder, type EventTtlOptions } from './controllers/events.js';
 import { realClock, type Clock } from './clock.js';
 import { isStatusError } from './api/errors.js';
+import { startControllers, type RunningControllers, type StartControllersOptions } from './controllers/index.js';
 
 export interface EngineOptions extends StoreOptions {
   clock?: Clock;
   events?: EventTtlOptions;
+  /**
+   * Workload controllers and the scheduler. Off unless given (`{}` for the defaults): unit tests of
+   * the API machinery and of single controllers start exactly what they test.
+   */
+  controllers?: StartControllersOptions | false;
 }
 
 /** Namespaces every cluster has from the first start (as kube-apiserver's system namespaces controller). */
@@ -26,6 +32,7 @@ export class Engine {
   readonly namespaces: NamespaceController;
   readonly eventCleaner: EventCleaner;
   readonly startedInMs: number;
+  controllers: RunningControllers | null = null;
   #lock: DataDirLock | null;
 
   private constructor(
@@ -56,6 +63,7 @@ export class Engine {
       engine.gc.start();
       engine.namespaces.start();
       engine.eventCleaner.start();
+      if (opts.controllers) engine.controllers = startControllers(engine, opts.controllers);
       (engine as { startedInMs: number }).startedInMs = performance.now() - t0;
       return engine;
     } catch (err) {
@@ -73,7 +81,12 @@ export class Engine {
   async settle(): Promise<void> {
     for (let i = 0; i < 50; i++) {
       await this.store.flush();
-      await Promise.all([this.gc.whenIdle(), this.namespaces.whenIdle(), this.eventCleaner.whenIdle()]);
+      await Promise.all([
+        this.gc.whenIdle(),
+        this.namespaces.whenIdle(),
+        this.eventCleaner.whenIdle(),
+        this.controllers?.whenIdle(),
+      ]);
       await this.store.flush();
       await new Promise((r) => setImmediate(r));
       const busy = await Promise.race([
@@ -85,6 +98,7 @@ export class Engine {
   }
 
   async stop(): Promise<void> {
+    this.controllers?.stop();
     this.gc.stop();
     this.namespaces.stop();
     this.eventCleaner.stop();

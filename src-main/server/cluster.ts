@@ -34,7 +34,7 @@ export interface Cluster {
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  const engine = await Engine.start({ dataDir: opts.dataDir });
+  const engine = await Engine.start({ dataDir: opts.dataDir, controllers: {} });
   try {
     const clusterId = await ensureClusterId(opts.dataDir);
     const runtime = createRuntime(opts.runtime ?? 'docker', { cluster: clusterId } as never);

@@ -63,6 +63,9 @@ export function initialStatus(obj: KubeObject, info: KindInfo): unknown {
       return { phase: 'Pending' };
     case 'PersistentVolume':
       return { phase: 'Pending' };
+    case 'Node':
+      // Kubelets register their Node with its status in one call; the node strategy keeps it.
+      return obj.status ?? {};
     default:
       // Kinds with a status subresource start with an empty status; others keep what was sent.
       return info.hasStatusSubresource ? {} : obj.status;

@@ -249,8 +249,10 @@ export async function updateObject(
   const scope = internals.scope ?? 'main';
   let next: KubeObject;
   if (scope === 'status') {
-    // The status subresource changes status only (and nothing else, as the status strategies do).
+    // The status subresource changes status — and, as the apps status strategies allow, annotations
+    // (the deployment controller records revisions alongside status); spec and labels stay.
     next = { ...deepCopy(old), status: obj.status };
+    if (obj.metadata.annotations !== undefined) next.metadata.annotations = obj.metadata.annotations;
   } else if (scope === 'finalize') {
     next = deepCopy(old);
     (next.spec as { finalizers?: string[] }) = {

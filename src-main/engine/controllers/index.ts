@@ -54,9 +54,7 @@ export function startControllers(engine: ControllerHost, opts: StartControllersO
   if (replicaSets) controllers.push(replicaSets);
   if (deployments) controllers.push(deployments);
   const scheduler =
-    opts.scheduler === false
-      ? undefined
-      : new Scheduler(ctx, typeof opts.scheduler === 'object' ? opts.scheduler : {});
+    opts.scheduler === false ? undefined : new Scheduler(ctx, typeof opts.scheduler === 'object' ? opts.scheduler : {});
   informers.start();
   scheduler?.start();
 

@@ -71,7 +71,7 @@ export function matchTerm(term: NodeSelectorTerm, labels: Record<string, string>
 
 /** NodeAffinity's required part: nodeSelector and requiredDuringScheduling terms (ORed). */
 export function matchesNodeSelectorAndAffinity(pod: PodInfo, node: NodeInfo): boolean {
-  for (const [k, v] of Object.entries(pod.nodeSelector)) if (node.labels[k] !== v) return false;
+  for (const [k, v] of pod.nodeSelectorEntries) if (node.labels[k] !== v) return false;
   if (pod.requiredTerms === undefined) return true;
   return pod.requiredTerms.some((t) => matchTerm(t, node.labels, node.name));
 }
@@ -86,22 +86,25 @@ function portsConflict(pod: PodInfo, node: NodeInfo): boolean {
 }
 
 /** NodeResourcesFit's fitsRequest: every shortfall is its own reason. */
-export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] {
-  const out: string[] = [];
-  if (node.podCount + 1 > node.allowedPods) out.push(ERR_TOO_MANY_PODS);
+export function insufficientResources(pod: PodInfo, node: NodeInfo): string[] | undefined {
+  let out: string[] | undefined;
+  if (node.podCount + 1 > node.allowedPods) out = [ERR_TOO_MANY_PODS];
   const r = pod.requests;
   if (r.milliCpu === 0 && r.memory === 0 && r.ephemeralStorage === 0 && r.scalar.size === 0) return out;
   const a = node.allocatable;
   const used = node.requested;
-  if (r.milliCpu > 0 && r.milliCpu > a.milliCpu - used.milliCpu) out.push('Insufficient cpu');
-  if (r.memory > 0 && r.memory > a.memory - used.memory) out.push('Insufficient memory');
-  if (r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - used.ephemeralStorage) {
-    out.push('Insufficient ephemeral-storage');
-  }
+  const cpuShort = r.milliCpu > 0 && r.milliCpu > a.milliCpu - used.milliCpu;
+  const memShort = r.memory > 0 && r.memory > a.memory - used.memory;
+  const ephShort = r.ephemeralStorage > 0 && r.ephemeralStorage > a.ephemeralStorage - used.ephemeralStorage;
+  if (!out && !cpuShort && !memShort && !ephShort && r.scalar.size === 0) return undefined;
+  out ??= [];
+  if (cpuShort) out.push('Insufficient cpu');
+  if (memShort) out.push('Insufficient memory');
+  if (ephShort) out.push('Insufficient ephemeral-storage');
   for (const [name, v] of r.scalar) {
     if (v > 0 && v > (a.scalar.get(name) ?? 0) - (used.scalar.get(name) ?? 0)) out.push(`Insufficient ${name}`);
   }
-  return out;
+  return out.length > 0 ? out : undefined;
 }
 
 /** Run the filters on one node; undefined when the pod fits. */
@@ -128,6 +131,6 @@ export function runFilters(pod: PodInfo, podNodeName: string | undefined, node: 
     return { plugin: 'NodePorts', reasons: [ERR_NODE_PORTS], unresolvable: false };
   }
   const short = insufficientResources(pod, node);
-  if (short.length > 0) return { plugin: 'NodeResourcesFit', reasons: short, unresolvable: false };
+  if (short) return { plugin: 'NodeResourcesFit', reasons: short, unresolvable: false };
   return undefined;
 }

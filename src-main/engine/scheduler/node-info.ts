@@ -32,6 +32,7 @@ export interface PodInfo {
   ports: HostPort[];
   tolerations: Toleration[];
   nodeSelector: Record<string, string>;
+  nodeSelectorEntries: [string, string][];
   requiredTerms: NodeSelectorTerm[] | undefined;
   preferredTerms: PreferredSchedulingTerm[];
   priority: number;
@@ -85,7 +86,8 @@ export function podInfoOf(pod: KubeObject): PodInfo {
     nonZeroCpu += req.cpu !== undefined ? milli(req.cpu) : DEFAULT_MILLI_CPU_REQUEST;
     nonZeroMemory += req.memory !== undefined ? qty(req.memory) : DEFAULT_MEMORY_REQUEST;
     for (const p of c.ports ?? []) {
-      if (p.hostPort && p.hostPort > 0) ports.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP || '0.0.0.0', port: p.hostPort });
+      if (p.hostPort && p.hostPort > 0)
+        ports.push({ protocol: p.protocol ?? 'TCP', ip: p.hostIP || '0.0.0.0', port: p.hostPort });
     }
   }
   for (const c of spec.initContainers ?? []) {
@@ -103,6 +105,7 @@ export function podInfoOf(pod: KubeObject): PodInfo {
     ports,
     tolerations: spec.tolerations ?? [],
     nodeSelector: spec.nodeSelector ?? {},
+    nodeSelectorEntries: Object.entries(spec.nodeSelector ?? {}),
     requiredTerms: affinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms,
     preferredTerms: affinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
     priority: spec.priority ?? 0,

@@ -198,7 +198,11 @@ export class Scheduler {
       return;
     }
     if (this.#podStates.has(key)) return; // assumed, bind in flight
-    if ((spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) !== this.schedulerName || pod.metadata.deletionTimestamp || terminal) {
+    if (
+      (spec?.schedulerName ?? DEFAULT_SCHEDULER_NAME) !== this.schedulerName ||
+      pod.metadata.deletionTimestamp ||
+      terminal
+    ) {
       this.#queue.done(key);
       return;
     }
@@ -334,13 +338,22 @@ export class Scheduler {
         if (Math.random() * ties < 1) best = i;
       }
     }
-    // Keep the top few for `why`, the chosen node always first.
-    const top: NodeScore[] = [{ node: feasible[best].name, total: scores.total[best], plugins: pluginScoresAt(scores, best) }];
-    const order = feasible.map((_, i) => i).filter((i) => i !== best);
-    order.sort((a, b) => scores.total[b] - scores.total[a]);
-    for (const i of order.slice(0, MAX_RECORDED_SCORES - 1)) {
-      top.push({ node: feasible[i].name, total: scores.total[i], plugins: pluginScoresAt(scores, i) });
+    // Keep the top few for `why`, the chosen node first (a bounded insertion, not a full sort).
+    const topIdx: number[] = [];
+    for (let i = 0; i < feasible.length; i++) {
+      if (i === best) continue;
+      const t = scores.total[i];
+      if (topIdx.length === MAX_RECORDED_SCORES - 1 && t <= scores.total[topIdx[topIdx.length - 1]]) continue;
+      let j = topIdx.length;
+      while (j > 0 && scores.total[topIdx[j - 1]] < t) j--;
+      topIdx.splice(j, 0, i);
+      if (topIdx.length > MAX_RECORDED_SCORES - 1) topIdx.pop();
     }
+    const top: NodeScore[] = [best, ...topIdx].map((i) => ({
+      node: feasible[i].name,
+      total: scores.total[i],
+      plugins: pluginScoresAt(scores, i),
+    }));
     decision.scores = top;
     return feasible[best];
   }
@@ -400,10 +413,19 @@ export class Scheduler {
       message,
     };
     const body = deepCopy(latest);
-    body.status = { ...((latest as Pod).status ?? {}), conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), cond] };
+    body.status = {
+      ...((latest as Pod).status ?? {}),
+      conditions: [...conditions.filter((c) => c.type !== 'PodScheduled'), cond],
+    };
     try {
       await this.#ctx.api.update(
-        { group: '', resource: 'pods', namespace: pod.metadata.namespace, name: pod.metadata.name, subresource: 'status' },
+        {
+          group: '',
+          resource: 'pods',
+          namespace: pod.metadata.namespace,
+          name: pod.metadata.name,
+          subresource: 'status',
+        },
         body,
       );
     } catch (err) {

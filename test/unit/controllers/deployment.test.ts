@@ -29,7 +29,8 @@ afterEach(async () => {
 
 type Cond = { type: string; status: string; reason: string; message: string };
 const dep = (hh: Harness, name = 'web') => get(hh, `apps/deployments/default/${name}`)!;
-const dstatus = (hh: Harness, name = 'web') => (dep(hh, name).status ?? {}) as Record<string, unknown> & { conditions?: Cond[] };
+const dstatus = (hh: Harness, name = 'web') =>
+  (dep(hh, name).status ?? {}) as Record<string, unknown> & { conditions?: Cond[] };
 const cond = (hh: Harness, type: string, name = 'web') => dstatus(hh, name).conditions?.find((c) => c.type === type);
 const rsByRevision = (hh: Harness) =>
   Object.fromEntries(replicaSets(hh).map((rs) => [rs.metadata.annotations?.[REVISION_ANNOTATION], rs]));
@@ -50,7 +51,10 @@ async function rollToCompletion(hh: Harness, check?: () => void): Promise<number
 describe('Deployment controller', () => {
   it('creates a ReplicaSet named <deployment>-<pod-template-hash> with revision 1 and the replicas annotations', async () => {
     h = await harness();
-    await h.api.create(deployRef(), deployment('web', { replicas: 3, annotations: { 'kubernetes.io/change-cause': 'first' } }));
+    await h.api.create(
+      deployRef(),
+      deployment('web', { replicas: 3, annotations: { 'kubernetes.io/change-cause': 'first' } }),
+    );
     await rollToCompletion(h);
     const [rs] = replicaSets(h);
     const hash = rs.metadata.labels!['pod-template-hash'];
@@ -62,7 +66,9 @@ describe('Deployment controller', () => {
       'deployment.kubernetes.io/max-replicas': '4',
       'kubernetes.io/change-cause': 'first',
     });
-    expect((rs.spec as { selector: unknown }).selector).toEqual({ matchLabels: { app: 'web', 'pod-template-hash': hash } });
+    expect((rs.spec as { selector: unknown }).selector).toEqual({
+      matchLabels: { app: 'web', 'pod-template-hash': hash },
+    });
     expect(pods(h).every((p) => p.metadata.labels!['pod-template-hash'] === hash)).toBe(true);
     expect(dep(h).metadata.annotations?.[REVISION_ANNOTATION]).toBe('1');
     expect(dstatus(h)).toMatchObject({
@@ -101,7 +107,12 @@ describe('Deployment controller', () => {
     expect(steps).toBeLessThan(10);
     const images = pods(h).map((p) => (p.spec as { containers: { image: string }[] }).containers[0].image);
     expect(images.every((i) => i === 'nginx:1.26')).toBe(true);
-    expect(dstatus(h)).toMatchObject({ replicas: 10, updatedReplicas: 10, availableReplicas: 10, observedGeneration: 2 });
+    expect(dstatus(h)).toMatchObject({
+      replicas: 10,
+      updatedReplicas: 10,
+      availableReplicas: 10,
+      observedGeneration: 2,
+    });
     expect(cond(h, 'Progressing')?.reason).toBe('NewReplicaSetAvailable');
     const byRev = rsByRevision(h);
     expect(spec(byRev['1']).replicas).toBe(0);
@@ -122,7 +133,9 @@ describe('Deployment controller', () => {
     await rollToCompletion(h);
     expect(replicaSets(h)).toHaveLength(2);
     // `kubectl rollout undo --to-revision=1` is client-side: it puts revision 1's template back.
-    const template = structuredClone((rs1.spec as { template: { metadata: { labels: Record<string, string> } } }).template);
+    const template = structuredClone(
+      (rs1.spec as { template: { metadata: { labels: Record<string, string> } } }).template,
+    );
     delete template.metadata.labels['pod-template-hash'];
     await h.api.patch(deployRef('default', 'web'), 'merge', { spec: { template } });
     await rollToCompletion(h);
@@ -180,7 +193,9 @@ describe('Deployment controller', () => {
     await rollToCompletion(h);
     expect(replicaSets(h)).toHaveLength(2);
     expect(pods(h)).toHaveLength(3);
-    expect(pods(h).every((p) => (p.spec as { containers: { image: string }[] }).containers[0].image === 'nginx:1.26')).toBe(true);
+    expect(
+      pods(h).every((p) => (p.spec as { containers: { image: string }[] }).containers[0].image === 'nginx:1.26'),
+    ).toBe(true);
     expect(dstatus(h)).toMatchObject({ replicas: 3, updatedReplicas: 3, availableReplicas: 3 });
   });
 
@@ -232,7 +247,9 @@ describe('Deployment controller', () => {
       });
       await rollToCompletion(h);
     }
-    const revs = replicaSets(h).map((rs) => rs.metadata.annotations?.[REVISION_ANNOTATION]).sort();
+    const revs = replicaSets(h)
+      .map((rs) => rs.metadata.annotations?.[REVISION_ANNOTATION])
+      .sort();
     expect(revs).toEqual(['3', '4']);
   });
 
@@ -241,7 +258,9 @@ describe('Deployment controller', () => {
     await h.api.create(deployRef(), deployment('web', { replicas: 2 }));
     await rollToCompletion(h);
     await h.api.patch(deployRef('default', 'web'), 'merge', {
-      spec: { template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' } } } },
+      spec: {
+        template: { metadata: { annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-01-01T00:00:00Z' } } },
+      },
     });
     await rollToCompletion(h);
     expect(replicaSets(h)).toHaveLength(2);
@@ -258,7 +277,10 @@ describe('deployment helpers', () => {
 
   it('hashes a template stably, and differently with a collision count', () => {
     const t = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'nginx' }] } };
-    const reordered = { spec: { containers: [{ image: 'nginx', name: 'main' }] }, metadata: { labels: { app: 'web' } } };
+    const reordered = {
+      spec: { containers: [{ image: 'nginx', name: 'main' }] },
+      metadata: { labels: { app: 'web' } },
+    };
     expect(computeHash(t)).toBe(computeHash(reordered));
     expect(computeHash(t, 1)).not.toBe(computeHash(t));
   });
@@ -268,7 +290,10 @@ describe('deployment helpers', () => {
     const rs = (rev: string, image: string, cause: string, env?: unknown[]): KubeObject => ({
       apiVersion: 'apps/v1',
       kind: 'ReplicaSet',
-      metadata: { name: `web-${rev}`, annotations: { [REVISION_ANNOTATION]: rev, 'kubernetes.io/change-cause': cause } },
+      metadata: {
+        name: `web-${rev}`,
+        annotations: { [REVISION_ANNOTATION]: rev, 'kubernetes.io/change-cause': cause },
+      },
       spec: {
         template: {
           metadata: { labels: { app: 'web', 'pod-template-hash': rev } },
@@ -276,7 +301,11 @@ describe('deployment helpers', () => {
         },
       },
     });
-    const diff = revisionDiff(d, rs('1', 'nginx:1.25', 'create'), rs('2', 'nginx:1.26', 'bump', [{ name: 'A', value: '1' }]));
+    const diff = revisionDiff(
+      d,
+      rs('1', 'nginx:1.25', 'create'),
+      rs('2', 'nginx:1.26', 'bump', [{ name: 'A', value: '1' }]),
+    );
     expect(diff.from.revision).toBe(1);
     expect(diff.to.revision).toBe(2);
     expect(diff.changeCause).toEqual({ from: 'create', to: 'bump' });

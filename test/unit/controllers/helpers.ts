@@ -22,7 +22,10 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function harness(opts: StartControllersOptions = {}, api?: (engine: Engine) => ApiServer): Promise<Harness> {
+export async function harness(
+  opts: StartControllersOptions = {},
+  api?: (engine: Engine) => ApiServer,
+): Promise<Harness> {
   const clock = new FakeClock();
   const engine = await Engine.start({ clock });
   const a = api ? api(engine) : engine.api;
@@ -174,7 +177,11 @@ export function deployment(
   };
 }
 
-export function replicaSet(name: string, replicas: number, o: { minReadySeconds?: number; labels?: Record<string, string> } = {}): KubeObject {
+export function replicaSet(
+  name: string,
+  replicas: number,
+  o: { minReadySeconds?: number; labels?: Record<string, string> } = {},
+): KubeObject {
   const labels = o.labels ?? { app: name };
   return {
     apiVersion: 'apps/v1',

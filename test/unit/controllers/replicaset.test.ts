@@ -5,19 +5,7 @@ import type { KubeObject } from '../../../src-main/engine/api/types.js';
 import { slowStartBatch } from '../../../src-main/engine/controllers/replicaset/pod-control.js';
 import { getPodsToDelete } from '../../../src-main/engine/controllers/replicaset/pod-ranking.js';
 import type { ResourceRef, WriteOptions } from '../../../src-main/engine/apiserver/types.js';
-import {
-  bind,
-  events,
-  get,
-  harness,
-  markAllReady,
-  markReady,
-  pods,
-  podsRef,
-  replicaSet,
-  rsRef,
-  type Harness,
-} from './helpers.js';
+import { bind, events, get, harness, markReady, pods, podsRef, replicaSet, rsRef, type Harness } from './helpers.js';
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -41,7 +29,9 @@ describe('ReplicaSet controller', () => {
         expect.objectContaining({ kind: 'ReplicaSet', name: 'web', controller: true, blockOwnerDeletion: true }),
       ]);
     }
-    const created = events(h, 'SuccessfulCreate').map((e) => e.message).sort();
+    const created = events(h, 'SuccessfulCreate')
+      .map((e) => e.message)
+      .sort();
     expect(created).toEqual(ps.map((p) => `Created pod: ${p.metadata.name}`).sort());
     expect(rsStatus(h, 'web')).toEqual({ replicas: 3, fullyLabeledReplicas: 3, observedGeneration: 1 });
   });
@@ -89,7 +79,9 @@ describe('ReplicaSet controller', () => {
     await h.settle();
     await h.api.patch(rsRef('default', 'web'), 'merge', { spec: { replicas: 2 } });
     await h.settle();
-    const live = pods(h).filter((p) => !p.metadata.deletionTimestamp).map((p) => p.metadata.name);
+    const live = pods(h)
+      .filter((p) => !p.metadata.deletionTimestamp)
+      .map((p) => p.metadata.name);
     expect(live.sort()).toEqual([a.metadata.name, b.metadata.name].sort());
   });
 
@@ -143,7 +135,8 @@ describe('ReplicaSet controller', () => {
       override async create(ref: ResourceRef, body: unknown, opts?: WriteOptions): Promise<KubeObject> {
         if (ref.resource === 'pods' && !ref.subresource) {
           this.calls++;
-          if (this.failPods) throw new StatusError(403, 'Forbidden', 'pods "web-x" is forbidden: exceeded quota: compute');
+          if (this.failPods)
+            throw new StatusError(403, 'Forbidden', 'pods "web-x" is forbidden: exceeded quota: compute');
         }
         return super.create(ref, body, opts);
       }
@@ -158,7 +151,9 @@ describe('ReplicaSet controller', () => {
     const cond = (rsStatus(h, 'web').conditions as { type: string; reason: string; message: string }[])[0];
     expect(cond).toMatchObject({ type: 'ReplicaFailure', status: 'True', reason: 'FailedCreate' });
     expect(cond.message).toContain('exceeded quota');
-    expect(events(h, 'FailedCreate')[0].message).toBe('Error creating: pods "web-x" is forbidden: exceeded quota: compute');
+    expect(events(h, 'FailedCreate')[0].message).toBe(
+      'Error creating: pods "web-x" is forbidden: exceeded quota: compute',
+    );
     api.failPods = false;
     h.clock.advance(1000);
     await h.settle();
@@ -214,7 +209,14 @@ describe('pod deletion ranking', () => {
   const ago = (s: number) => new Date(now - s * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
   const mk = (
     name: string,
-    o: { node?: string; phase?: string; ready?: boolean; readySince?: number; restarts?: number; created?: number } = {},
+    o: {
+      node?: string;
+      phase?: string;
+      ready?: boolean;
+      readySince?: number;
+      restarts?: number;
+      created?: number;
+    } = {},
   ): KubeObject => ({
     apiVersion: 'v1',
     kind: 'Pod',
@@ -222,7 +224,9 @@ describe('pod deletion ranking', () => {
     spec: { nodeName: o.node, containers: [] },
     status: {
       phase: o.phase ?? 'Running',
-      conditions: [{ type: 'Ready', status: o.ready ? 'True' : 'False', lastTransitionTime: ago(o.readySince ?? 3000) }],
+      conditions: [
+        { type: 'Ready', status: o.ready ? 'True' : 'False', lastTransitionTime: ago(o.readySince ?? 3000) },
+      ],
       containerStatuses: [{ name: 'main', restartCount: o.restarts ?? 0 }],
     },
   });

@@ -75,9 +75,10 @@ async function addNode(hh: Harness, n: KubeObject): Promise<void> {
 const stored = (hh: Harness, name: string) => get(hh, `/pods/default/${name}`)!;
 const nodeNameOf = (p: KubeObject) => (p.spec as { nodeName?: string }).nodeName;
 const scheduledCond = (p: KubeObject) =>
-  ((p.status as { conditions?: { type: string; status: string; reason?: string; message?: string }[] }).conditions ?? []).find(
-    (c) => c.type === 'PodScheduled',
-  );
+  (
+    (p.status as { conditions?: { type: string; status: string; reason?: string; message?: string }[] }).conditions ??
+    []
+  ).find((c) => c.type === 'PodScheduled');
 
 async function withScheduler(): Promise<Harness> {
   return harness({ scheduler: true, replicaSets: false, deployments: false });
@@ -99,16 +100,23 @@ describe('scheduler', () => {
     expect(nodeNameOf(p)).toBe('kubedesk');
     expect(scheduledCond(p)).toMatchObject({ status: 'True' });
     expect(events(h, 'Scheduled')).toEqual([
-      expect.objectContaining({ type: 'Normal', message: 'Successfully assigned default/web-x to kubedesk', name: 'web-x' }),
+      expect.objectContaining({
+        type: 'Normal',
+        message: 'Successfully assigned default/web-x to kubedesk',
+        name: 'web-x',
+      }),
     ]);
     const why = h.ctrl.scheduler!.why('default', 'web-x')!;
-    expect(why).toMatchObject({ result: 'Scheduled', node: 'kubedesk', nodes: { total: 1, evaluated: 1, feasible: 1 } });
+    expect(why).toMatchObject({
+      result: 'Scheduled',
+      node: 'kubedesk',
+      nodes: { total: 1, evaluated: 1, feasible: 1 },
+    });
   });
 
   it('reports taints and insufficient cpu in upstream format, with PodScheduled=False and FailedScheduling', async () => {
     h = await withScheduler();
-    await addNode(h, node('cp', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }),
-    );
+    await addNode(h, node('cp', { taints: [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }] }));
     await addNode(h, node('w1', { cpu: '1' }));
     await addNode(h, node('w2', { cpu: '1' }));
     const msg =
@@ -162,7 +170,9 @@ describe('scheduler', () => {
     await h.api.create(podsRef(), pod('first', { affinity: affinity('Exists') }));
     await h.settle();
     expect(nodeNameOf(stored(h, 'first'))).toBe('n1');
-    expect(await unschedulableMessage(h, 'second')).toBe(one('Too many pods', 'No preemption victims found for incoming pod'));
+    expect(await unschedulableMessage(h, 'second')).toBe(
+      one('Too many pods', 'No preemption victims found for incoming pod'),
+    );
   });
 
   it('refuses host port conflicts, unschedulable (cordoned) nodes and nodes that are not Ready', async () => {
@@ -187,7 +197,10 @@ describe('scheduler', () => {
   it('schedules a pod that tolerates a taint, and prefers nodes by preferred affinity', async () => {
     h = await withScheduler();
     await addNode(h, node('gpu', { taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }] }));
-    await h.api.create(podsRef(), pod('t', { tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] }));
+    await h.api.create(
+      podsRef(),
+      pod('t', { tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }] }),
+    );
     await h.settle();
     expect(nodeNameOf(stored(h, 't'))).toBe('gpu');
     await addNode(h, node('a', { labels: { zone: 'a' } }));
@@ -254,12 +267,15 @@ describe('scheduler', () => {
     h = await withScheduler();
     for (let i = 0; i < 100; i++) await addNode(h, node(`n${i}`, { cpu: '32', memory: '64Gi' }));
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: 1000 }, (_, i) => h!.api.create(podsRef(), pod(`p${i}`, { cpu: '100m', memory: '128Mi' }))));
+    await Promise.all(
+      Array.from({ length: 1000 }, (_, i) => h!.api.create(podsRef(), pod(`p${i}`, { cpu: '100m', memory: '128Mi' }))),
+    );
     await h.settle();
     const ms = performance.now() - t0;
     expect(h.ctrl.scheduler!.scheduledCount).toBe(1000);
     const perNode = new Map<string, number>();
-    for (const p of h.engine.store.list('/pods', 'default')) perNode.set(nodeNameOf(p)!, (perNode.get(nodeNameOf(p)!) ?? 0) + 1);
+    for (const p of h.engine.store.list('/pods', 'default'))
+      perNode.set(nodeNameOf(p)!, (perNode.get(nodeNameOf(p)!) ?? 0) + 1);
     expect(Math.max(...perNode.values())).toBeLessThanOrEqual(12);
     expect(ms).toBeLessThan(2000);
   });

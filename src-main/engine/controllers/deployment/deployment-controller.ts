@@ -20,13 +20,7 @@ import { selectorOf } from '../replicaset/replicaset-controller.js';
 import { checkPausedConditions } from './progress.js';
 import { rolloutRecreate } from './recreate.js';
 import { rolloutRolling } from './rolling.js';
-import {
-  isScalingEvent,
-  syncScaling,
-  syncStatusOnly,
-  updateDeploymentStatus,
-  type DeploymentRuntime,
-} from './sync.js';
+import { isScalingEvent, syncScaling, syncStatusOnly, updateDeploymentStatus, type DeploymentRuntime } from './sync.js';
 import type { DeploymentObj, ReplicaSetObj } from './util.js';
 
 export class DeploymentController extends Controller {

@@ -127,10 +127,14 @@ function diffValues(path: string, a: unknown, b: unknown, out: FieldChange[]): v
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) diffValues(join(path, k), a[k], b[k], out);
     return;
   }
-  if ((namedList(a) || (Array.isArray(a) && a.length === 0)) && (namedList(b) || (Array.isArray(b) && b.length === 0))) {
+  if (
+    (namedList(a) || (Array.isArray(a) && a.length === 0)) &&
+    (namedList(b) || (Array.isArray(b) && b.length === 0))
+  ) {
     const ma = new Map((a as { name: string }[]).map((x) => [x.name, x]));
     const mb = new Map((b as { name: string }[]).map((x) => [x.name, x]));
-    for (const name of new Set([...ma.keys(), ...mb.keys()])) diffValues(`${path}[${name}]`, ma.get(name), mb.get(name), out);
+    for (const name of new Set([...ma.keys(), ...mb.keys()]))
+      diffValues(`${path}[${name}]`, ma.get(name), mb.get(name), out);
     return;
   }
   if (Array.isArray(a) && Array.isArray(b)) {

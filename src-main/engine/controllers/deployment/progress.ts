@@ -35,7 +35,11 @@ import {
 } from './util.js';
 
 /** DeploymentTimedOut: no progress recorded for progressDeadlineSeconds. */
-export function deploymentTimedOut(d: DeploymentObj, status: { conditions?: DeploymentCondition[] }, now: number): boolean {
+export function deploymentTimedOut(
+  d: DeploymentObj,
+  status: { conditions?: DeploymentCondition[] },
+  now: number,
+): boolean {
   if (!hasProgressDeadline(d)) return false;
   const cond = (status.conditions ?? []).find((c) => c.type === PROGRESSING);
   if (!cond) return false;
@@ -96,7 +100,10 @@ export async function syncRolloutStatus(
 }
 
 /** getReplicaFailures: the new ReplicaSet's failure first, else any old one's. */
-function getReplicaFailures(allRSs: (ReplicaSetObj | undefined)[], newRS: ReplicaSetObj | undefined): DeploymentCondition[] {
+function getReplicaFailures(
+  allRSs: (ReplicaSetObj | undefined)[],
+  newRS: ReplicaSetObj | undefined,
+): DeploymentCondition[] {
   const of = (rs: ReplicaSetObj | undefined) =>
     (rs?.status?.conditions ?? []).filter((c) => c.type === REPLICA_FAILURE).map(replicaSetToDeploymentCondition);
   const fromNew = of(newRS);
@@ -135,7 +142,10 @@ export async function checkPausedConditions(dc: DeploymentRuntime, d: Deployment
   const now = dc.clock.now();
   const status = { ...(d.status ?? {}) };
   if (d.spec.paused && !pausedCondExists) {
-    setDeploymentCondition(status, newDeploymentCondition(PROGRESSING, 'Unknown', PAUSED_DEPLOY_REASON, 'Deployment is paused', now));
+    setDeploymentCondition(
+      status,
+      newDeploymentCondition(PROGRESSING, 'Unknown', PAUSED_DEPLOY_REASON, 'Deployment is paused', now),
+    );
   } else if (!d.spec.paused && pausedCondExists) {
     setDeploymentCondition(
       status,

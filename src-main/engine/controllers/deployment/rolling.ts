@@ -47,7 +47,8 @@ export async function reconcileNewReplicaSet(
   d: DeploymentObj,
 ): Promise<boolean> {
   if (replicasOf(newRS) === replicasOf(d)) return false;
-  if (replicasOf(newRS) > replicasOf(d)) return (await scaleReplicaSetAndRecordEvent(dc, newRS, replicasOf(d), d)).scaled;
+  if (replicasOf(newRS) > replicasOf(d))
+    return (await scaleReplicaSetAndRecordEvent(dc, newRS, replicasOf(d), d)).scaled;
   const count = newRSNewReplicas(d, allRSs, newRS);
   return (await scaleReplicaSetAndRecordEvent(dc, newRS, count, d)).scaled;
 }

@@ -68,7 +68,12 @@ export interface DeploymentRuntime {
   enqueueRateLimited(key: string): void;
 }
 
-const rsRef = (ns: string | undefined, name?: string) => ({ group: 'apps', resource: 'replicasets', namespace: ns, name });
+const rsRef = (ns: string | undefined, name?: string) => ({
+  group: 'apps',
+  resource: 'replicasets',
+  namespace: ns,
+  name,
+});
 const deployRef = (ns: string | undefined, name?: string, subresource?: string) => ({
   group: 'apps',
   resource: 'deployments',
@@ -177,7 +182,13 @@ export async function getNewReplicaSet(
       const status = { ...(d.status ?? {}) };
       setDeploymentCondition(
         status,
-        newDeploymentCondition(PROGRESSING, 'True', FOUND_NEW_RS_REASON, `Found new replica set "${copy.metadata.name}"`, now),
+        newDeploymentCondition(
+          PROGRESSING,
+          'True',
+          FOUND_NEW_RS_REASON,
+          `Found new replica set "${copy.metadata.name}"`,
+          now,
+        ),
       );
       d.status = status;
       await updateDeploymentStatus(dc, d);
@@ -245,14 +256,25 @@ export async function getNewReplicaSet(
     }
   }
   if (!alreadyExisted && newReplicas > 0) {
-    void dc.recorder.event(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${created.metadata.name} to ${newReplicas}`);
+    void dc.recorder.event(
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled up replica set ${created.metadata.name} to ${newReplicas}`,
+    );
   }
   await syncDeploymentRevision(dc, d, String(newRevision));
   if (!alreadyExisted && hasProgressDeadline(d)) {
     const status = { ...(d.status ?? {}) };
     setDeploymentCondition(
       status,
-      newDeploymentCondition(PROGRESSING, 'True', NEW_RS_REASON, `Created new replica set "${created.metadata.name}"`, now),
+      newDeploymentCondition(
+        PROGRESSING,
+        'True',
+        NEW_RS_REASON,
+        `Created new replica set "${created.metadata.name}"`,
+        now,
+      ),
     );
     d.status = status;
     await updateDeploymentStatus(dc, d);
@@ -361,7 +383,11 @@ export async function scaleReplicaSet(
  * cleanupDeployment: keep at most revisionHistoryLimit old ReplicaSets, deleting the oldest
  * revisions first — only ones that are fully scaled down and whose status is current.
  */
-export async function cleanupDeployment(dc: DeploymentRuntime, oldRSs: ReplicaSetObj[], d: DeploymentObj): Promise<void> {
+export async function cleanupDeployment(
+  dc: DeploymentRuntime,
+  oldRSs: ReplicaSetObj[],
+  d: DeploymentObj,
+): Promise<void> {
   if (!hasRevisionHistoryLimit(d)) return;
   const cleanable = oldRSs.filter((rs) => !rs.metadata.deletionTimestamp);
   const diff = cleanable.length - (d.spec.revisionHistoryLimit ?? 10);
@@ -406,7 +432,13 @@ export function calculateStatus(
   if (available >= replicasOf(d) - maxUnavailable(d)) {
     setDeploymentCondition(
       status,
-      newDeploymentCondition(AVAILABLE, 'True', MINIMUM_REPLICAS_AVAILABLE, 'Deployment has minimum availability.', now),
+      newDeploymentCondition(
+        AVAILABLE,
+        'True',
+        MINIMUM_REPLICAS_AVAILABLE,
+        'Deployment has minimum availability.',
+        now,
+      ),
     );
   } else {
     setDeploymentCondition(
@@ -437,7 +469,11 @@ export async function syncDeploymentStatus(
 }
 
 /** isScalingEvent: some active ReplicaSet was sized for a different replica count. */
-export async function isScalingEvent(dc: DeploymentRuntime, d: DeploymentObj, rsList: ReplicaSetObj[]): Promise<boolean> {
+export async function isScalingEvent(
+  dc: DeploymentRuntime,
+  d: DeploymentObj,
+  rsList: ReplicaSetObj[],
+): Promise<boolean> {
   const { newRS, oldRSs } = await getAllReplicaSetsAndSyncRevision(dc, d, rsList, false);
   for (const rs of filterActiveReplicaSets([...oldRSs, newRS])) {
     const desired = getDesiredReplicasAnnotation(rs);

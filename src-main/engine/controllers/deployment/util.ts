@@ -228,7 +228,10 @@ export function findOldReplicaSets(
 }
 
 /** FindActiveOrLatest: the one active ReplicaSet, else the newest when none is active. */
-export function findActiveOrLatest(newRS: ReplicaSetObj | undefined, oldRSs: readonly ReplicaSetObj[]): ReplicaSetObj | undefined {
+export function findActiveOrLatest(
+  newRS: ReplicaSetObj | undefined,
+  oldRSs: readonly ReplicaSetObj[],
+): ReplicaSetObj | undefined {
   if (!newRS && oldRSs.length === 0) return undefined;
   const all = [...oldRSs, ...(newRS ? [newRS] : [])].sort((a, b) => byCreationTimestamp(b, a));
   const active = filterActiveReplicaSets(all);
@@ -252,7 +255,11 @@ export function isSaturated(d: DeploymentObj, rs: ReplicaSetObj | undefined): bo
   if (!rs) return false;
   const desired = getDesiredReplicasAnnotation(rs);
   if (desired === undefined) return false;
-  return replicasOf(rs) === replicasOf(d) && desired === replicasOf(d) && (rs.status?.availableReplicas ?? 0) === replicasOf(d);
+  return (
+    replicasOf(rs) === replicasOf(d) &&
+    desired === replicasOf(d) &&
+    (rs.status?.availableReplicas ?? 0) === replicasOf(d)
+  );
 }
 
 /** NewRSNewReplicas: how large the new ReplicaSet may be now. */
@@ -418,5 +425,8 @@ export type { Deployment };
 /** The replicas annotations of `rs`, as a merge-patch fragment. */
 export function replicaSetsAnnotationsChanged(rs: KubeObject): Record<string, string> {
   const a = rs.metadata.annotations ?? {};
-  return { [DESIRED_REPLICAS_ANNOTATION]: a[DESIRED_REPLICAS_ANNOTATION], [MAX_REPLICAS_ANNOTATION]: a[MAX_REPLICAS_ANNOTATION] };
+  return {
+    [DESIRED_REPLICAS_ANNOTATION]: a[DESIRED_REPLICAS_ANNOTATION],
+    [MAX_REPLICAS_ANNOTATION]: a[MAX_REPLICAS_ANNOTATION],
+  };
 }

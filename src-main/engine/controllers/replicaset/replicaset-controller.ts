@@ -236,7 +236,12 @@ export class ReplicaSetController extends Controller {
   async #deletePodOf(rs: KubeObject, pod: KubeObject): Promise<void> {
     const key = keyOf(rs);
     try {
-      await this.#ctx.api.delete({ group: '', resource: 'pods', namespace: pod.metadata.namespace, name: pod.metadata.name });
+      await this.#ctx.api.delete({
+        group: '',
+        resource: 'pods',
+        namespace: pod.metadata.namespace,
+        name: pod.metadata.name,
+      });
     } catch (err) {
       // The informer will never report this deletion: stop waiting for it.
       this.expectations.deletionObserved(key, pod.metadata.uid!);
@@ -267,7 +272,13 @@ export class ReplicaSetController extends Controller {
       body.status = next;
       try {
         await this.#ctx.api.update(
-          { group: 'apps', resource: 'replicasets', namespace: rs.metadata.namespace, name: rs.metadata.name, subresource: 'status' },
+          {
+            group: 'apps',
+            resource: 'replicasets',
+            namespace: rs.metadata.namespace,
+            name: rs.metadata.name,
+            subresource: 'status',
+          },
           body,
         );
         return;

@@ -77,7 +77,11 @@ export function statusEqual(a: unknown, b: unknown): boolean {
  * The earliest time a ready-but-not-yet-available pod becomes available, as a delay from `now`
  * (undefined when none is waiting): the controller re-syncs then to count it.
  */
-export function nextAvailableIn(filteredPods: readonly KubeObject[], minReadySeconds: number, now: number): number | undefined {
+export function nextAvailableIn(
+  filteredPods: readonly KubeObject[],
+  minReadySeconds: number,
+  now: number,
+): number | undefined {
   if (!minReadySeconds) return undefined;
   let next: number | undefined;
   for (const pod of filteredPods) {
