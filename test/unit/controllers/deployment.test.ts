@@ -137,7 +137,13 @@ describe('Deployment controller', () => {
       (rs1.spec as { template: { metadata: { labels: Record<string, string> } } }).template,
     );
     delete template.metadata.labels['pod-template-hash'];
-    await h.api.patch(deployRef('default', 'web'), 'merge', { spec: { template } });
+    // kubectl sends a JSON patch replacing the template as Go serialises it, with
+    // `creationTimestamp: null` — a null must compare equal to an absent field, or the old
+    // ReplicaSet would not be found.
+    (template.metadata as Record<string, unknown>).creationTimestamp = null;
+    await h.api.patch(deployRef('default', 'web'), 'json', [
+      { op: 'replace', path: '/spec/template', value: template },
+    ]);
     await rollToCompletion(h);
     expect(replicaSets(h)).toHaveLength(2);
     const back = get(h, `apps/replicasets/default/${rs1.metadata.name}`)!;
