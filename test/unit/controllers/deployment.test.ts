@@ -138,9 +138,12 @@ describe('Deployment controller', () => {
     );
     delete template.metadata.labels['pod-template-hash'];
     // kubectl sends a JSON patch replacing the template as Go serialises it, with
-    // `creationTimestamp: null` — a null must compare equal to an absent field, or the old
-    // ReplicaSet would not be found.
+    // `creationTimestamp: null` and `resources: {}` — null and empty must compare equal to an
+    // absent field, or the old ReplicaSet would not be found.
     (template.metadata as Record<string, unknown>).creationTimestamp = null;
+    for (const c of (template as unknown as { spec: { containers: Record<string, unknown>[] } }).spec.containers) {
+      c.resources ??= {};
+    }
     await h.api.patch(deployRef('default', 'web'), 'json', [
       { op: 'replace', path: '/spec/template', value: template },
     ]);

@@ -44,12 +44,14 @@ export function safeEncodeString(s: string): string {
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
+    // Semantic equality as apimachinery's DeepEqual sees Go values: JSON null, an empty map or
+    // list and an absent field are all the same (kubectl's rollout undo sends
+    // `creationTimestamp: null` and `resources: {}`), so they must compare and hash the same.
     const entries = Object.entries(value as Record<string, unknown>)
-      // JSON null and an absent field decode to the same Go value (kubectl's rollout undo sends
-      // `creationTimestamp: null`), so they must compare and hash the same.
-      .filter(([, v]) => v !== undefined && v !== null)
+      .map(([k, v]) => [k, canonicalJson(v)] as const)
+      .filter(([, v]) => v !== 'null' && v !== '{}' && v !== '[]')
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`;
   }
   return JSON.stringify(value ?? null);
 }
