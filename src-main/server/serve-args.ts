@@ -17,6 +17,8 @@ Options:
                         containers: a playground node whose pods are modelled)
   --sandbox-image IMG   pod sandbox ("pause") image (default registry.k8s.io/pause:3.10; must be
                         present locally when no registry is reachable)
+  --stop-pods-on-exit   stop every pod's containers when serve exits (by default pods keep running
+                        and the next start adopts them)
   --merge-kubeconfig    merge the kubedesk context into ~/.kube/config (or $KUBECONFIG) and make it
                         current; other entries are left untouched
   -h, --help            show this help`;
@@ -31,6 +33,7 @@ export interface ServeRun {
   mergeKubeconfig: boolean;
   runtime: 'docker' | 'simulated';
   sandboxImage?: string;
+  stopPodsOnExit: boolean;
 }
 
 export type ServeCommand = ServeRun | { kind: 'help' } | { kind: 'usage-error'; message: string };
@@ -59,6 +62,7 @@ export function parseServeArgs(argv: string[]): ServeCommand {
         'merge-kubeconfig': { type: 'boolean' },
         runtime: { type: 'string' },
         'sandbox-image': { type: 'string' },
+        'stop-pods-on-exit': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -91,6 +95,7 @@ export function parseServeArgs(argv: string[]): ServeCommand {
     kind: 'run',
     runtime,
     sandboxImage: values['sandbox-image'] as string | undefined,
+    stopPodsOnExit: values['stop-pods-on-exit'] === true,
     dataDir: dataDir ?? defaultDataDir(),
     apiPort,
     uiPort,

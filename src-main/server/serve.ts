@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     console.log(`kubedesk serve: ${signal} received, stopping the engine…`);
     bridge.close();
     void ui.close();
-    cluster.stop().then(
+    (command.stopPodsOnExit ? cluster.stopCluster() : cluster.stop()).then(
       () => process.exit(0),
       (error: unknown) => {
         console.error(`kubedesk serve: the engine did not stop cleanly: ${describe(error)}`);

@@ -128,6 +128,14 @@ describe.skipIf(!haveKubectl)('kubectl against the HTTPS API', () => {
     }
   });
 
+  it('create -f makes objects from a file (with strict server-side validation) and refuses to create twice', async () => {
+    const out = await ok(['create', '-n', 'kd', '-f', path.join(fixtures, 'created.yaml')]);
+    expect(out).toContain('deployment.apps/created created');
+    const again = await kubectl(['create', '-n', 'kd', '-f', path.join(fixtures, 'created.yaml')]);
+    expect(again.code).not.toBe(0);
+    expect(again.stderr).toContain('deployments.apps "created" already exists');
+  });
+
   it('create configmap --from-literal and create secret generic', async () => {
     expect(await ok(['create', 'configmap', 'lit', '-n', 'kd', '--from-literal=a=1', '--from-literal=b=2'])).toContain(
       'configmap/lit created',
