@@ -7,6 +7,7 @@ import { promisify } from 'node:util';
 import Dockerode from 'dockerode';
 import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
 import { ensurePauseImage, ensureTestImage, PAUSE_IMAGE, TEST_IMAGE } from '../fixtures/images.js';
+import { removeClusterContainers } from '../fixtures/docker.js';
 import type { KubeObject } from '../../src-main/engine/api/types.js';
 import { report, percentile } from './report.js';
 
@@ -189,6 +190,7 @@ export async function benchNode(): Promise<void> {
     await cluster.engine.api.deleteCollection(podsRef, {}, { gracePeriodSeconds: 0 });
   } finally {
     await cluster.stopCluster();
+    await removeClusterContainers(docker, cluster.clusterId);
     await rm(dir, { recursive: true, force: true });
   }
 }

@@ -5,7 +5,9 @@ import path from 'node:path';
 import { Engine } from '../../src-main/engine/index.js';
 import { startApiListener, type ApiListener } from '../../src-main/server/api-listener.js';
 import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
+import Dockerode from 'dockerode';
 import { PAUSE_IMAGE } from '../fixtures/images.js';
+import { removeClusterContainers } from '../fixtures/docker.js';
 
 export interface Served {
   engine: Engine;
@@ -40,6 +42,8 @@ export async function serveCluster(): Promise<{ cluster: Cluster; dataDir: strin
     dataDir,
     stop: async () => {
       await cluster.stopCluster();
+      // The data dir goes away, so nothing will ever adopt these: remove them.
+      await removeClusterContainers(new Dockerode(), cluster.clusterId);
       await rm(dataDir, { recursive: true, force: true });
     },
   };

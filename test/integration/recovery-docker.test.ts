@@ -11,7 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { dockerOrSkip } from '../fixtures/docker.js';
+import { dockerOrSkip, removeClusterContainers } from '../fixtures/docker.js';
 import { ensurePauseImage, ensureTestImage, TEST_IMAGE } from '../fixtures/images.js';
 import { Engine } from '../../src-main/engine/index.js';
 import { NodeAgent } from '../../src-main/engine/node/index.js';
@@ -162,6 +162,7 @@ describe.skipIf(!docker)('node agent recovery on Docker', () => {
       );
     } finally {
       child.kill('SIGKILL');
+      await removeClusterContainers(docker!, (await readFile(path.join(dataDir, 'cluster-id'), 'utf8')).trim());
       for (const c of await docker!.listContainers({
         all: true,
         filters: { label: ['io.kubernetes.pod.name=ghost'] },
