@@ -129,4 +129,73 @@ describe.skipIf(!docker || !haveKubectl)('kubectl rollout on Docker (the nginx-d
     const revs = (await kubectl(['rollout', 'history', 'deployment/nginx-deployment'])).trim().split('\n').slice(2);
     expect(revs.map((l) => l.trim().split(/\s+/)[0])).toEqual(['2', '3', '4']);
   });
+
+  it('revision history and a diff between two revisions are readable through the API', async () => {
+    const list = JSON.parse(
+      await kubectl([
+        'get',
+        '--raw',
+        '/apis/kubedesk.io/v1alpha1/namespaces/default/deployments/nginx-deployment/revisions',
+      ]),
+    ) as {
+      items: { revision: number }[];
+    };
+    expect(list.items.map((r) => r.revision).sort()).toEqual([2, 3, 4]);
+    const diff = JSON.parse(
+      await kubectl([
+        'get',
+        '--raw',
+        '/apis/kubedesk.io/v1alpha1/namespaces/default/deployments/nginx-deployment/revisiondiff?from=2&to=3',
+      ]),
+    ) as { template: { path: string; from?: unknown; to?: unknown }[] };
+    expect(diff.template).toContainEqual(
+      expect.objectContaining({ path: 'spec.containers[nginx].image', from: IMAGE_V2, to: TEST_IMAGE }),
+    );
+  });
+
+  it('an unschedulable pod is Pending and the scheduler says why', async () => {
+    await h.cluster.engine.api.create(
+      { group: '', resource: 'pods', namespace: 'default' },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'picky' },
+        spec: {
+          nodeSelector: { disk: 'ssd' },
+          containers: [{ name: 'c', image: TEST_IMAGE, imagePullPolicy: 'Never' }],
+        },
+      },
+    );
+    let why: { message?: string } = {};
+    for (let i = 0; i < 50 && !why.message; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      try {
+        why = JSON.parse(
+          await kubectl(['get', '--raw', '/apis/kubedesk.io/v1alpha1/namespaces/default/pods/picky/scheduling']),
+        ) as { message?: string };
+      } catch {
+        // not decided yet
+      }
+    }
+    expect(why.message).toContain("0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector");
+    const described = await kubectl(['describe', 'pod', 'picky']);
+    expect(described).toMatch(/Warning\s+FailedScheduling/);
+    await kubectl(['delete', 'pod', 'picky']);
+  });
+
+  it('cordon, drain (evicting through pods/eviction) and uncordon', async () => {
+    expect(await kubectl(['cordon', 'kubedesk'])).toContain('node/kubedesk cordoned');
+    const drained = await kubectl([
+      'drain',
+      'kubedesk',
+      '--ignore-daemonsets',
+      '--delete-emptydir-data',
+      '--timeout=90s',
+    ]);
+    expect(drained).toContain('node/kubedesk drained');
+    const pending = await kubectl(['get', 'pods', '-l', 'app=nginx', '-o', 'jsonpath={.items[*].status.phase}']);
+    expect(pending.split(' ').every((p) => p === 'Pending')).toBe(true);
+    expect(await kubectl(['uncordon', 'kubedesk'])).toContain('node/kubedesk uncordoned');
+    await kubectl(['rollout', 'status', 'deployment/nginx-deployment', '--timeout=90s']);
+  });
 });

@@ -213,7 +213,24 @@ export class ApiServer {
   async #createSubresource(r: ResolvedRef, body: unknown, opts: WriteOptions): Promise<KubeObject> {
     const name = requireName(r, 'create');
     if (r.info.kind === 'Pod' && r.subresource === 'binding') return this.#bind(r, name, body, opts);
+    if (r.info.kind === 'Pod' && r.subresource === 'eviction') return this.#evict(r, name, body, opts);
     throw new StatusError(405, 'MethodNotAllowed', `create is not supported on ${r.info.plural}/${r.subresource}`);
+  }
+
+  /**
+   * pods/eviction (policy/v1 Eviction, what `kubectl drain` posts): a delete honouring the
+   * eviction's deleteOptions. There are no PodDisruptionBudgets here, so every eviction is allowed
+   * and answered with a Status of success, as kube-apiserver does.
+   */
+  async #evict(r: ResolvedRef, name: string, body: unknown, opts: WriteOptions): Promise<KubeObject> {
+    if (!isObject(body) || body.kind !== 'Eviction') throw badRequest('the body of an eviction must be a policy/v1 Eviction');
+    const meta = isObject(body.metadata) ? body.metadata : {};
+    if (meta.name !== undefined && meta.name !== name) {
+      throw badRequest(`name in URL does not match name in Eviction object`);
+    }
+    const del = (isObject(body.deleteOptions) ? body.deleteOptions : {}) as DeleteOptions;
+    await deleteObject(this.ctx, r, name, { ...del, dryRun: opts.dryRun ?? del.dryRun });
+    return { apiVersion: 'v1', kind: 'Status', metadata: {}, status: 'Success', code: 201 } as unknown as KubeObject;
   }
 
   /** pods/binding: assign a pending pod to a node (what the scheduler does). */

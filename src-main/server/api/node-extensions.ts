@@ -4,7 +4,8 @@
 //   /apis/kubedesk.io/v1alpha1/namespaces/{ns}/pods/{name}/metrics           CPU/memory series
 // The kubedesk.io paths are KubeDesk's own extension (listed under "Differences from Kubernetes").
 import type { ServerResponse } from 'node:http';
-import { StatusError, methodNotAllowed, notFound } from '../../engine/api/errors.js';
+import { StatusError, badRequest, methodNotAllowed, notFound } from '../../engine/api/errors.js';
+import { replicaSetForRevision, revisionDiff, rolloutHistory } from '../../engine/controllers/deployment/history.js';
 import type { PodIO } from '../../engine/node/index.js';
 import { parseLabelSelector } from '../../engine/api/selectors/index.js';
 import type { Engine } from '../../engine/index.js';
@@ -27,6 +28,8 @@ export function serveNodeExtension(
   res: ServerResponse,
 ): void {
   if (method !== 'GET') throw methodNotAllowed(`${method} is not supported on ${route.group}`);
+  if (route.group === 'kubedesk.io' && route.resource === 'deployments') return serveRevisions(engine, route, q, res);
+  if (route.group === 'kubedesk.io' && route.subresource === 'scheduling') return serveScheduling(engine, route, res);
   if (!io)
     throw new StatusError(
       503,
@@ -91,4 +94,52 @@ export function serveNodeExtension(
     });
   }
   throw notFound('kubedesk.io', `pods/${route.subresource ?? ''}`, route.name);
+}
+
+/** `…/pods/{name}/scheduling`: the scheduler's last decision for the pod (why it is Pending). */
+function serveScheduling(engine: Engine, route: ResourceRoute, res: ServerResponse): void {
+  if (!route.namespace || !route.name) throw notFound('kubedesk.io', 'pods', route.name ?? '');
+  if (!engine.store.get(`/pods/${route.namespace}/${route.name}`)) throw notFound('', 'pods', route.name);
+  const decision = engine.controllers?.scheduler?.why(route.namespace, route.name);
+  if (!decision) {
+    throw new StatusError(
+      404,
+      'NotFound',
+      `no scheduling decision recorded for pod "${route.name}" (it may have been bound before this start, or has spec.nodeName set)`,
+    );
+  }
+  sendJson(res, 200, { kind: 'SchedulingDecision', apiVersion: 'kubedesk.io/v1alpha1', ...decision });
+}
+
+/**
+ * `…/deployments/{name}/revisions` (rollout history) and `…/revisiondiff?from=A&to=B` (what changed
+ * between two revisions: pod template and change cause).
+ */
+function serveRevisions(engine: Engine, route: ResourceRoute, q: URLSearchParams, res: ServerResponse): void {
+  if (!route.namespace || !route.name) throw notFound('kubedesk.io', 'deployments', route.name ?? '');
+  const deployment = engine.store.get(`apps/deployments/${route.namespace}/${route.name}`);
+  if (!deployment) throw notFound('apps', 'deployments', route.name);
+  const replicaSets = engine.store.list('apps/replicasets', route.namespace);
+  if (route.subresource === 'revisions') {
+    return sendJson(res, 200, {
+      kind: 'RevisionList',
+      apiVersion: 'kubedesk.io/v1alpha1',
+      items: rolloutHistory(deployment, replicaSets),
+    });
+  }
+  if (route.subresource === 'revisiondiff') {
+    const pick = (param: string) => {
+      const rev = q.get(param);
+      if (!rev || !/^\d+$/.test(rev)) throw badRequest(`${param} must be a revision number`);
+      const rs = replicaSetForRevision(deployment, replicaSets, Number(rev));
+      if (!rs) throw notFound('kubedesk.io', 'revisions', rev);
+      return rs;
+    };
+    return sendJson(res, 200, {
+      kind: 'RevisionDiff',
+      apiVersion: 'kubedesk.io/v1alpha1',
+      ...revisionDiff(deployment, pick('from'), pick('to')),
+    });
+  }
+  throw notFound('kubedesk.io', `deployments/${route.subresource ?? ''}`, route.name);
 }
