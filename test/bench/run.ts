@@ -2,6 +2,7 @@
 import { benchStore } from './store.bench.js';
 import { benchApi } from './api.bench.js';
 import { benchNode } from './node.bench.js';
+import { benchControllers } from './controllers.bench.js';
 import { summary } from './report.js';
 
 const only = process.argv[2];
@@ -9,4 +10,5 @@ console.log(`KubeDesk benchmarks — node ${process.version}, ${new Date().toISO
 if (!only || only === 'store') await benchStore();
 if (!only || only === 'api') await benchApi();
 if (!only || only === 'node') await benchNode();
+if (!only || only === 'controllers') await benchControllers();
 summary();
