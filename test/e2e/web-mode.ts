@@ -8,9 +8,15 @@ import { Engine } from '../../src-main/engine/index.js';
 import { startWebUi, type WebUi } from '../../src-main/server/web-ui.js';
 import { attachWsBridge, type WsBridge } from '../../src-main/server/ws-bridge.js';
 import { RENDERER_DIR } from './global-setup.js';
+import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
+import { agentLogSource } from '../../src-main/bridge/agent-logs.js';
+import { dockerOrSkip, removeClusterContainers } from '../fixtures/docker.js';
+import { ensurePauseImage, ensureTestImage, PAUSE_IMAGE } from '../fixtures/images.js';
 
 export interface WebMode {
   engine: Engine;
+  /** The whole cluster (node agent on Docker, controllers) when a Docker engine answers. */
+  cluster?: Cluster;
   ui: WebUi;
   bridge: WsBridge;
   stop(): Promise<void>;
@@ -18,17 +24,38 @@ export interface WebMode {
 
 export async function startWebMode(): Promise<WebMode> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'kubedesk-e2e-'));
-  const engine = await Engine.start({ dataDir });
+  // With Docker (required in CI) this is the whole cluster `npm run serve` runs; without it, the
+  // engine alone (the views still work; pods just stay Pending).
+  const docker = await dockerOrSkip();
+  let cluster: Cluster | undefined;
+  let engine: Engine;
+  if (docker) {
+    await ensureTestImage(docker);
+    await ensurePauseImage(docker);
+    cluster = await startCluster({ dataDir, apiPort: 0, runtime: 'docker', sandboxImage: PAUSE_IMAGE });
+    engine = cluster.engine;
+  } else {
+    engine = await Engine.start({ dataDir });
+  }
   const ui = await startWebUi({ rendererDir: RENDERER_DIR });
-  const bridge = attachWsBridge(ui, new BridgeHandler({ engine, version: 'e2e' }));
+  const bridge = attachWsBridge(
+    ui,
+    new BridgeHandler({ engine, version: 'e2e', logs: cluster ? agentLogSource(cluster.agent.io) : undefined }),
+  );
   return {
     engine,
+    cluster,
     ui,
     bridge,
     async stop() {
       bridge.close();
       await ui.close();
-      await engine.stop();
+      if (cluster) {
+        await cluster.stopCluster();
+        await removeClusterContainers(docker!, cluster.clusterId);
+      } else {
+        await engine.stop();
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
