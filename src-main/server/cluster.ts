@@ -5,6 +5,7 @@ import { promises as fsp } from 'node:fs';
 import path from 'node:path';
 import { Engine } from '../engine/index.js';
 import { NodeAgent } from '../engine/node/index.js';
+import { SimulatedNodes } from '../engine/node/simulated-nodes.js';
 import { createRuntime, type ContainerRuntime } from '../engine/runtime/index.js';
 import { startApiListener, type ApiListener } from './api-listener.js';
 import { podIOHandlers } from './api/pod-io-http.js';
@@ -19,6 +20,8 @@ export interface ClusterOptions {
   nodeName?: string;
   /** Pod sandbox image (default registry.k8s.io/pause:3.10). */
   sandboxImage?: string;
+  /** Extra nodes backed by the simulated runtime (`sim-1`…`sim-N`), for multi-node scheduling. */
+  simulatedNodes?: number;
 }
 
 export interface Cluster {
@@ -26,6 +29,7 @@ export interface Cluster {
   agent: NodeAgent;
   runtime: ContainerRuntime;
   api: ApiListener;
+  simulated: SimulatedNodes;
   clusterId: string;
   /** Stop the control plane; pods keep running (the next start adopts them). */
   stop(): Promise<void>;
@@ -34,7 +38,13 @@ export interface Cluster {
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  const engine = await Engine.start({ dataDir: opts.dataDir, controllers: {} });
+  // The HPA reads pod metrics from every node agent, including ones started after the engine.
+  const agents: NodeAgent[] = [];
+  let simulated: SimulatedNodes | undefined;
+  const engine = await Engine.start({
+    dataDir: opts.dataDir,
+    controllers: { hpa: { agents: () => [...agents, ...(simulated?.agents() ?? [])] } },
+  });
   try {
     const clusterId = await ensureClusterId(opts.dataDir);
     const runtime = createRuntime(opts.runtime ?? 'docker', { cluster: clusterId } as never);
@@ -46,6 +56,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     });
     // The agent starts even when Docker is down: the node is NotReady and says how to start it.
     await agent.start();
+    agents.push(agent);
+    // Nodes applied with the label kubedesk.io/simulated=true get a simulated agent, as do --simulated-nodes.
+    simulated = new SimulatedNodes(engine, { clusterId, dataDir: path.join(opts.dataDir, 'simulated-nodes') });
+    simulated.start();
+    for (let i = 1; i <= (opts.simulatedNodes ?? 0); i++) {
+      if (!engine.store.get(`/nodes//sim-${i}`)) await simulated.add({ name: `sim-${i}` });
+    }
     const api = await startApiListener({
       engine,
       dataDir: opts.dataDir,
@@ -54,8 +71,10 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       podIO: podIOHandlers(agent.io),
       nodeRead: agent.io,
     });
+    const sim = simulated;
     const stopAll = async (stopPods: boolean) => {
       await api.close();
+      await sim.stop();
       if (stopPods) await agent.stopCluster();
       else await agent.stop();
       await runtime.close();
@@ -66,6 +85,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       agent,
       runtime,
       api,
+      simulated: sim,
       clusterId,
       stop: () => stopAll(false),
       stopCluster: () => stopAll(true),

@@ -17,6 +17,8 @@ Options:
                         containers: a playground node whose pods are modelled)
   --sandbox-image IMG   pod sandbox ("pause") image (default registry.k8s.io/pause:3.10; must be
                         present locally when no registry is reachable)
+  --simulated-nodes N   add N extra nodes backed by the simulated runtime (sim-1…sim-N) to try
+                        multi-node scheduling, DaemonSets and node failure
   --stop-pods-on-exit   stop every pod's containers when serve exits (by default pods keep running
                         and the next start adopts them)
   --merge-kubeconfig    merge the kubedesk context into ~/.kube/config (or $KUBECONFIG) and make it
@@ -34,6 +36,7 @@ export interface ServeRun {
   runtime: 'docker' | 'simulated';
   sandboxImage?: string;
   stopPodsOnExit: boolean;
+  simulatedNodes: number;
 }
 
 export type ServeCommand = ServeRun | { kind: 'help' } | { kind: 'usage-error'; message: string };
@@ -63,6 +66,7 @@ export function parseServeArgs(argv: string[]): ServeCommand {
         runtime: { type: 'string' },
         'sandbox-image': { type: 'string' },
         'stop-pods-on-exit': { type: 'boolean' },
+        'simulated-nodes': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -91,8 +95,16 @@ export function parseServeArgs(argv: string[]): ServeCommand {
   if (runtime !== 'docker' && runtime !== 'simulated') {
     return { kind: 'usage-error', message: `--runtime must be docker or simulated, got ${JSON.stringify(runtime)}` };
   }
+  const sim = (values['simulated-nodes'] as string | undefined) ?? '0';
+  if (!/^\d+$/.test(sim) || Number(sim) > 5000) {
+    return {
+      kind: 'usage-error',
+      message: `--simulated-nodes needs a number from 0 to 5000, got ${JSON.stringify(sim)}`,
+    };
+  }
   return {
     kind: 'run',
+    simulatedNodes: Number(sim),
     runtime,
     sandboxImage: values['sandbox-image'] as string | undefined,
     stopPodsOnExit: values['stop-pods-on-exit'] === true,

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       host: command.host,
       runtime: command.runtime,
       sandboxImage: command.sandboxImage,
+      simulatedNodes: command.simulatedNodes,
     });
   } catch (error) {
     console.error(`kubedesk serve: the cluster could not start with data dir ${command.dataDir}: ${describe(error)}`);

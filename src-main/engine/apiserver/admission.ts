@@ -71,3 +71,22 @@ export function initialStatus(obj: KubeObject, info: KindInfo): unknown {
       return info.hasStatusSubresource ? {} : obj.status;
   }
 }
+
+/**
+ * DefaultTolerationSeconds admission: pods tolerate `not-ready` and `unreachable` NoExecute taints
+ * for 300 s unless they say otherwise, so a node that stops reporting does not evict at once.
+ */
+export function addDefaultTolerations(pod: KubeObject): void {
+  const spec = (pod.spec ?? {}) as {
+    tolerations?: { key?: string; operator?: string; effect?: string; tolerationSeconds?: number }[];
+  };
+  const tolerations = spec.tolerations ?? [];
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    const covered = tolerations.some(
+      (t) => (t.operator === 'Exists' && !t.key) || (t.key === key && (!t.effect || t.effect === 'NoExecute')),
+    );
+    if (!covered) tolerations.push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 });
+  }
+  spec.tolerations = tolerations;
+  pod.spec = spec;
+}

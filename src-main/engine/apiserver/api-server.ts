@@ -223,7 +223,8 @@ export class ApiServer {
    * and answered with a Status of success, as kube-apiserver does.
    */
   async #evict(r: ResolvedRef, name: string, body: unknown, opts: WriteOptions): Promise<KubeObject> {
-    if (!isObject(body) || body.kind !== 'Eviction') throw badRequest('the body of an eviction must be a policy/v1 Eviction');
+    if (!isObject(body) || body.kind !== 'Eviction')
+      throw badRequest('the body of an eviction must be a policy/v1 Eviction');
     const meta = isObject(body.metadata) ? body.metadata : {};
     if (meta.name !== undefined && meta.name !== name) {
       throw badRequest(`name in URL does not match name in Eviction object`);

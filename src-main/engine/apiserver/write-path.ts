@@ -19,7 +19,7 @@ import { typeCheck, pruneUnknownFields } from '../api/schema/index.js';
 import { rfc3339 } from '../clock.js';
 import { keyFor, requireNamespace, type ApiContext, type ResolvedRef } from './context.js';
 import { toStorage } from './conversion.js';
-import { admitNamespace, initialStatus } from './admission.js';
+import { addDefaultTolerations, admitNamespace, initialStatus } from './admission.js';
 import { allocateServiceAddresses } from './service-alloc.js';
 import { generateNameSuffix, hasGeneration, newUid, specChanged } from './object-meta.js';
 import { recordApply, recordUpdate } from './managed-fields.js';
@@ -171,12 +171,14 @@ export async function createObject(
     if (causes.length > 0) throw secretDecodeError(r, obj, causes);
   }
   const requested = deepCopy(obj);
+  const uid = newUid();
+  if (r.info.kind === 'Job') generateJobSelector(obj, uid);
   applyDefaults(obj);
   const causes = validateCreate(obj);
   if (causes.length > 0) throw invalidError(r, obj, causes);
 
   const now = ctx.clock.now();
-  meta.uid = newUid();
+  meta.uid = uid;
   meta.creationTimestamp = rfc3339(now);
   delete meta.deletionTimestamp;
   delete meta.deletionGracePeriodSeconds;
@@ -194,6 +196,7 @@ export async function createObject(
   );
 
   admitNamespace(ctx.store, r.info, namespace, meta.name!);
+  if (r.info.kind === 'Pod') addDefaultTolerations(obj);
   if (r.info.kind === 'Service') allocateServiceAddresses(ctx.store, obj);
   const key = keyFor(r, meta.name!, namespace);
   if (opts.dryRun === 'All') {
@@ -370,4 +373,30 @@ function carryForward(next: KubeObject, old: KubeObject): void {
     }
     next.spec = n;
   }
+}
+
+/**
+ * The Job strategy's PrepareForCreate (pkg/registry/batch/job/strategy.go): unless
+ * `spec.manualSelector`, the selector is generated from the Job's uid and the template gets the
+ * controller-uid and job-name labels, so a Job's pods can never match another Job.
+ */
+function generateJobSelector(job: KubeObject, uid: string): void {
+  const spec = (job.spec ?? {}) as {
+    manualSelector?: boolean;
+    selector?: unknown;
+    template?: { metadata?: { labels?: Record<string, string> } };
+  };
+  if (spec.manualSelector) return;
+  const name = job.metadata.name ?? '';
+  spec.selector = { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } };
+  spec.template ??= {};
+  spec.template.metadata ??= {};
+  spec.template.metadata.labels = {
+    ...(spec.template.metadata.labels ?? {}),
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': name,
+    'controller-uid': uid,
+    'job-name': name,
+  };
+  job.spec = spec;
 }

@@ -10,6 +10,13 @@ import type { ControllerContext } from './framework/context.js';
 import { InformerFactory } from './framework/informer.js';
 import { ReplicaSetController } from './replicaset/replicaset-controller.js';
 import { DeploymentController } from './deployment/deployment-controller.js';
+import { JobController } from './job/job-controller.js';
+import { CronJobController } from './cronjob/cronjob-controller.js';
+import { DaemonSetController } from './daemonset/daemonset-controller.js';
+import { StatefulSetController } from './statefulset/statefulset-controller.js';
+import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
+import { metricsFromNodeAgents, type MetricsAgent, type MetricsSource } from './hpa/metrics-source.js';
+import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle/node-lifecycle-controller.js';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.js';
 
 /** The slice of Engine the controllers need. */
@@ -24,6 +31,13 @@ export interface StartControllersOptions {
   /** Which to run (default: all). */
   replicaSets?: boolean;
   deployments?: boolean;
+  jobs?: boolean;
+  cronJobs?: boolean;
+  daemonSets?: boolean;
+  statefulSets?: boolean;
+  /** HPA metrics: a source, or the node agents to read them from. */
+  hpa?: false | { metrics?: MetricsSource; agents?: () => Iterable<MetricsAgent> };
+  nodeLifecycle?: boolean | NodeLifecycleOptions;
   scheduler?: boolean | SchedulerOptions;
   /** Workers per controller (default 4). */
   workers?: number;
@@ -33,6 +47,12 @@ export interface RunningControllers {
   readonly informers: InformerFactory;
   readonly replicaSets?: ReplicaSetController;
   readonly deployments?: DeploymentController;
+  readonly jobs?: JobController;
+  readonly cronJobs?: CronJobController;
+  readonly daemonSets?: DaemonSetController;
+  readonly statefulSets?: StatefulSetController;
+  readonly hpa?: HorizontalPodAutoscalerController;
+  readonly nodeLifecycle?: NodeLifecycleController;
   readonly scheduler?: Scheduler;
   stop(): void;
   /** Resolves once no controller has work queued or in progress and every write has landed. */
@@ -53,16 +73,45 @@ export function startControllers(engine: ControllerHost, opts: StartControllersO
   const deployments = opts.deployments === false ? undefined : new DeploymentController(ctx);
   if (replicaSets) controllers.push(replicaSets);
   if (deployments) controllers.push(deployments);
+  const jobs = opts.jobs === false ? undefined : new JobController(ctx);
+  const cronJobs = opts.cronJobs === false ? undefined : new CronJobController(ctx);
+  if (jobs) controllers.push(jobs);
+  if (cronJobs) controllers.push(cronJobs);
+  const daemonSets = opts.daemonSets === false ? undefined : new DaemonSetController(ctx);
+  const statefulSets = opts.statefulSets === false ? undefined : new StatefulSetController(ctx);
+  if (daemonSets) controllers.push(daemonSets);
+  if (statefulSets) controllers.push(statefulSets);
+  const hpa =
+    opts.hpa === false
+      ? undefined
+      : new HorizontalPodAutoscalerController(
+          ctx,
+          opts.hpa?.metrics ?? metricsFromNodeAgents(engine.store, opts.hpa?.agents ?? (() => [])),
+        );
+  const nodeLifecycle =
+    opts.nodeLifecycle === false
+      ? undefined
+      : new NodeLifecycleController(ctx, typeof opts.nodeLifecycle === 'object' ? opts.nodeLifecycle : {});
+  if (hpa) controllers.push(hpa);
+  if (nodeLifecycle) controllers.push(nodeLifecycle);
   const scheduler =
     opts.scheduler === false ? undefined : new Scheduler(ctx, typeof opts.scheduler === 'object' ? opts.scheduler : {});
   informers.start();
   scheduler?.start();
+  hpa?.start();
+  nodeLifecycle?.start();
 
   const busy = () => [...controllers.map((c) => c.whenIdle()), scheduler?.whenIdle() ?? Promise.resolve()];
   return {
     informers,
     replicaSets,
     deployments,
+    jobs,
+    cronJobs,
+    daemonSets,
+    statefulSets,
+    hpa,
+    nodeLifecycle,
     scheduler,
     stop() {
       scheduler?.stop();
@@ -96,3 +145,12 @@ export { ReplicaSetController } from './replicaset/replicaset-controller.js';
 export { DeploymentController } from './deployment/deployment-controller.js';
 export { revisionDiff, rolloutHistory, replicaSetForRevision, type RevisionDiff } from './deployment/history.js';
 export { Scheduler } from '../scheduler/scheduler.js';
+export { JobController } from './job/job-controller.js';
+export { CronJobController } from './cronjob/cronjob-controller.js';
+export { runNow } from './cronjob/cronjob-util.js';
+export { DaemonSetController } from './daemonset/daemonset-controller.js';
+export { StatefulSetController } from './statefulset/statefulset-controller.js';
+export { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
+export { metricsFromNodeAgents, type MetricsSource, type PodMetricSample } from './hpa/metrics-source.js';
+export type { ScalingRecord } from './hpa/history.js';
+export { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';

@@ -30,6 +30,21 @@ export function serveNodeExtension(
   if (method !== 'GET') throw methodNotAllowed(`${method} is not supported on ${route.group}`);
   if (route.group === 'kubedesk.io' && route.resource === 'deployments') return serveRevisions(engine, route, q, res);
   if (route.group === 'kubedesk.io' && route.subresource === 'scheduling') return serveScheduling(engine, route, res);
+  if (
+    route.group === 'kubedesk.io' &&
+    route.resource === 'horizontalpodautoscalers' &&
+    route.subresource === 'history'
+  ) {
+    if (!route.namespace || !route.name) throw notFound('kubedesk.io', route.resource, route.name ?? '');
+    if (!engine.store.get(`autoscaling/horizontalpodautoscalers/${route.namespace}/${route.name}`)) {
+      throw notFound('autoscaling', 'horizontalpodautoscalers', route.name);
+    }
+    return sendJson(res, 200, {
+      kind: 'ScalingHistory',
+      apiVersion: 'kubedesk.io/v1alpha1',
+      items: engine.controllers?.hpa?.history(route.namespace, route.name) ?? [],
+    });
+  }
   if (!io)
     throw new StatusError(
       503,

@@ -31,7 +31,7 @@ export async function harness(
   const a = api ? api(engine) : engine.api;
   const ctrl = startControllers(
     { api: a, store: engine.store, clock, recorder: (c) => new EventRecorder(a, c) },
-    { scheduler: false, ...opts },
+    { scheduler: false, nodeLifecycle: false, hpa: false, ...opts },
   );
   return {
     engine,

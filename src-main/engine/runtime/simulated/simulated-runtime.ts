@@ -41,6 +41,12 @@ export interface SimulatedRuntimeOptions {
   memoryBytes?: number;
   /** Lines of log kept per container. Default 10,000. */
   maxLogLines?: number;
+  /**
+   * Every pullable image counts as already present (playground nodes: no pull needed, so
+   * `imagePullPolicy: Never` works for any image). Images whose behaviour is not pullable
+   * (the `:missing` tag) are still absent.
+   */
+  allImagesPresent?: boolean;
 }
 
 type RuntimeEvent = { type: 'start' | 'die' | 'oom'; containerId: string; labels: Record<string, string> };
@@ -176,7 +182,13 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   async imagePresent(image: string): Promise<boolean> {
+    this.#presentOnDemand(image);
     return this.#images.has(normaliseImage(image));
+  }
+
+  #presentOnDemand(image: string): void {
+    if (!this.#options.allImagesPresent || this.#images.has(normaliseImage(image))) return;
+    if (resolveBehaviour(image, this.#behaviours, this.#options.defaultBehaviour).pullable) this.addImage(image);
   }
 
   async pullImage(image: string, onProgress?: (p: PullProgress) => void, signal?: AbortSignal): Promise<void> {
@@ -386,6 +398,7 @@ export class SimulatedRuntime implements ContainerRuntime {
   }
 
   #requireImage(image: string): { id: string } {
+    this.#presentOnDemand(image);
     const present = this.#images.get(normaliseImage(image));
     if (!present) {
       throw new ImageNotFoundError(image, `Image "${image}" is not present on the node; pull it first.`);
