@@ -198,4 +198,38 @@ describe.skipIf(!docker || !haveKubectl)('kubectl rollout on Docker (the nginx-d
     expect(await kubectl(['uncordon', 'kubedesk'])).toContain('node/kubedesk uncordoned');
     await kubectl(['rollout', 'status', 'deployment/nginx-deployment', '--timeout=90s']);
   });
+
+  it('kubectl autoscale creates an HPA that the controller keeps current', async () => {
+    // Utilization is a percentage of requests: without a CPU request there is nothing to scale on.
+    await kubectl(['set', 'resources', 'deployment', 'nginx-deployment', '--requests=cpu=100m']);
+    await kubectl(['rollout', 'status', 'deployment/nginx-deployment', '--timeout=90s']);
+    expect(
+      await kubectl(['autoscale', 'deployment', 'nginx-deployment', '--cpu-percent=50', '--min=1', '--max=3']),
+    ).toContain('horizontalpodautoscaler.autoscaling/nginx-deployment autoscaled');
+    let row = '';
+    for (let i = 0; i < 60 && !/Deployment\/nginx-deployment\s+cpu: \d+%\/50%/.test(row); i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      row = await kubectl(['get', 'hpa', 'nginx-deployment', '--no-headers']);
+    }
+    expect(row).toMatch(/^nginx-deployment\s+Deployment\/nginx-deployment\s+cpu: \d+%\/50%\s+1\s+3\s+\d+/);
+  });
+
+  it('kubectl create job --from=cronjob runs a CronJob now', async () => {
+    await kubectl([
+      'create',
+      'cronjob',
+      'tick',
+      `--image=${TEST_IMAGE}`,
+      '--schedule=*/5 * * * *',
+      '--',
+      'echo',
+      'tick',
+    ]);
+    expect(await kubectl(['create', 'job', 'tick-now', '--from=cronjob/tick'])).toContain('job.batch/tick-now created');
+    const job = JSON.parse(await kubectl(['get', 'job', 'tick-now', '-o', 'json'])) as {
+      metadata: { annotations: Record<string, string>; ownerReferences: { kind: string; name: string }[] };
+    };
+    expect(job.metadata.annotations['cronjob.kubernetes.io/instantiate']).toBe('manual');
+    expect(job.metadata.ownerReferences[0]).toMatchObject({ kind: 'CronJob', name: 'tick' });
+  });
 });
