@@ -3,6 +3,7 @@ import { benchStore } from './store.bench.js';
 import { benchApi } from './api.bench.js';
 import { benchNode } from './node.bench.js';
 import { benchControllers } from './controllers.bench.js';
+import { benchRollout } from './rollout.bench.js';
 import { summary } from './report.js';
 
 const only = process.argv[2];
@@ -11,4 +12,5 @@ if (!only || only === 'store') await benchStore();
 if (!only || only === 'api') await benchApi();
 if (!only || only === 'node') await benchNode();
 if (!only || only === 'controllers') await benchControllers();
+if (!only || only === 'rollout') await benchRollout();
 summary();

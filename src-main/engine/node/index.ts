@@ -109,8 +109,10 @@ export class NodeAgent {
       backoff: new Backoff(clock),
       sandboxBackoff: new Backoff(clock, 1_000, 60_000),
     };
+    // Like the kubelet's one goroutine per pod: a pod waiting out its termination grace period
+    // must not hold up other pods' starts, so the pool is wide (syncs are I/O-bound).
     this.#queue = new WorkQueue((uid) => this.#syncPod(uid), clock, {
-      workers: 8,
+      workers: 128,
       baseDelayMs: 500,
       maxDelayMs: 60_000,
       onError: (uid, err) => {
