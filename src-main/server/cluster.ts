@@ -47,7 +47,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   });
   try {
     const clusterId = await ensureClusterId(opts.dataDir);
-    const runtime = createRuntime(opts.runtime ?? 'docker', { cluster: clusterId } as never);
+    // A simulated main node is a playground: every image is there (as on the extra simulated nodes).
+    const runtime =
+      opts.runtime === 'simulated'
+        ? createRuntime('simulated', { allImagesPresent: true })
+        : createRuntime('docker', { cluster: clusterId });
     const agent = new NodeAgent(engine, runtime, {
       nodeName: opts.nodeName,
       clusterId,

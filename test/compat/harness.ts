@@ -48,3 +48,16 @@ export async function serveCluster(): Promise<{ cluster: Cluster; dataDir: strin
     },
   };
 }
+
+/** A whole cluster on the simulated runtime (no containers) with `extraNodes` simulated nodes. */
+export async function serveSimulatedCluster(extraNodes = 0): Promise<{ cluster: Cluster; stop(): Promise<void> }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'kubedesk-sim-'));
+  const cluster = await startCluster({ dataDir, apiPort: 0, runtime: 'simulated', simulatedNodes: extraNodes });
+  return {
+    cluster,
+    stop: async () => {
+      await cluster.stopCluster();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}

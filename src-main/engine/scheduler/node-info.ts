@@ -5,6 +5,7 @@
 import type { Node, NodeSelectorTerm, Pod, PreferredSchedulingTerm, Taint, Toleration } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../api/types.js';
 import { parseQuantity } from '../api/quantity.js';
+import { podAffinityTermsOf, spreadConstraintsOf, type PodAffinityTerms, type SpreadConstraint } from './pod-terms.js';
 
 /** Requests assumed for a container that sets none, for scoring only (GetNonzeroRequests). */
 export const DEFAULT_MILLI_CPU_REQUEST = 100;
@@ -26,6 +27,7 @@ export interface HostPort {
 
 export interface PodInfo {
   key: string;
+  namespace: string;
   requests: Resources;
   nonZeroCpu: number;
   nonZeroMemory: number;
@@ -36,6 +38,12 @@ export interface PodInfo {
   requiredTerms: NodeSelectorTerm[] | undefined;
   preferredTerms: PreferredSchedulingTerm[];
   priority: number;
+  /** Pod affinity and anti-affinity terms; undefined when the pod has none. */
+  podAffinity: PodAffinityTerms | undefined;
+  /** Topology spread constraints with whenUnsatisfiable DoNotSchedule (filter). */
+  hardSpread: SpreadConstraint[];
+  /** … and with ScheduleAnyway (score). */
+  softSpread: SpreadConstraint[];
 }
 
 const emptyResources = (): Resources => ({ milliCpu: 0, memory: 0, ephemeralStorage: 0, scalar: new Map() });
@@ -97,8 +105,10 @@ export function podInfoOf(pod: KubeObject): PodInfo {
   }
   addList(requests, spec.overhead);
   const affinity = spec.affinity?.nodeAffinity;
+  const namespace = pod.metadata.namespace ?? 'default';
   const info: PodInfo = {
     key: `${pod.metadata.namespace}/${pod.metadata.name}`,
+    namespace,
     requests,
     nonZeroCpu,
     nonZeroMemory,
@@ -109,6 +119,9 @@ export function podInfoOf(pod: KubeObject): PodInfo {
     requiredTerms: affinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms,
     preferredTerms: affinity?.preferredDuringSchedulingIgnoredDuringExecution ?? [],
     priority: spec.priority ?? 0,
+    podAffinity: podAffinityTermsOf(spec, namespace),
+    hardSpread: spreadConstraintsOf(spec, 'DoNotSchedule'),
+    softSpread: spreadConstraintsOf(spec, 'ScheduleAnyway'),
   };
   podInfoCache.set(pod, info);
   return info;

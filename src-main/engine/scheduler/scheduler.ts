@@ -7,6 +7,9 @@
 // Speed: node aggregates (requests, ports, pod count) are kept incrementally from pod events;
 // each attempt looks at a bounded number of nodes (percentageOfNodesToScore, adaptive as
 // upstream: 50% − nodes/125, at least 5% and 100 nodes), starting where the last attempt stopped.
+// The pod-to-pod plugins (PodTopologySpread, InterPodAffinity) run after the per-node filters and
+// do nothing for a pod without such terms unless a placed pod has anti-affinity; their per-domain
+// counts come from PlacedPods' incrementally kept per-selector counts.
 import type { Pod, PodCondition } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../api/types.js';
 import { deepCopy } from '../api/types.js';
@@ -24,7 +27,11 @@ import {
   type SchedulingDecision,
 } from './decision.js';
 import { runFilters, type FilterFailure } from './filters.js';
+import { filterInterPodAffinity, preFilterInterPodAffinity, scoreInterPodAffinity } from './inter-pod-affinity.js';
 import { NodeInfo, podInfoOf, type PodInfo } from './node-info.js';
+import { PlacedPods } from './placed-pods.js';
+import { filterPodTopologySpread, preFilterPodTopologySpread, scorePodTopologySpread } from './pod-topology-spread.js';
+import type { PodIdentity } from './pod-terms.js';
 import { SchedulingQueue } from './queue.js';
 import { pluginScoresAt, scoreNodes } from './scores.js';
 
@@ -44,12 +51,8 @@ export interface SchedulerOptions {
   sliceMs?: number;
 }
 
-interface PodState {
-  node: string;
-  info: PodInfo;
-  /** Bound by us, not yet confirmed by the informer. */
-  assumed: boolean;
-}
+/** Filters whose verdict depends on other pods: a pod placed elsewhere can change it. */
+const POD_TO_POD_PLUGINS = new Set(['InterPodAffinity', 'PodTopologySpread']);
 
 export class Scheduler {
   readonly schedulerName: string;
@@ -60,7 +63,9 @@ export class Scheduler {
   #nodesInformer: Informer;
   #nodes = new Map<string, NodeInfo>();
   #nodeList: NodeInfo[] | null = null;
-  #podStates = new Map<string, PodState>();
+  #podStates = new PlacedPods(this.#nodes);
+  /** Parked pods that failed a pod-to-pod filter: retried when a pod is placed or relabelled. */
+  #parkedOnPods = new Set<string>();
   #decisions = new Map<string, SchedulingDecision>();
   #queue: SchedulingQueue;
   #nextStart = 0;
@@ -144,7 +149,8 @@ export class Scheduler {
     const ni = this.#nodeInfo(node.metadata.name!);
     const isNew = !ni.node;
     const changed = ni.setNode(node);
-    if (isNew) this.#nodeList = null;
+    // A new list on label changes too: plugins cache per-list topology domains.
+    if (isNew || changed) this.#nodeList = null;
     // Heartbeats change nothing the filters read; only real changes retry parked pods.
     if (isNew || changed) this.#queue.moveAllUnschedulable();
   }
@@ -164,14 +170,23 @@ export class Scheduler {
 
   #account(key: string, pod: KubeObject, nodeName: string, assumed: boolean): void {
     const st = this.#podStates.get(key);
+    const labels = pod.metadata.labels ?? {};
     if (st && st.node === nodeName) {
       st.assumed = assumed && st.assumed;
+      if (this.#podStates.relabel(key, labels)) this.#retryParkedOnPods();
       return;
     }
     if (st) this.#unaccount(key);
     const info = podInfoOf(pod);
     this.#nodeInfo(nodeName).addPod(info);
-    this.#podStates.set(key, { node: nodeName, info, assumed });
+    this.#podStates.set(key, { node: nodeName, info, assumed, namespace: info.namespace, labels });
+    this.#retryParkedOnPods();
+  }
+
+  #retryParkedOnPods(): void {
+    if (this.#parkedOnPods.size === 0) return;
+    this.#parkedOnPods.clear();
+    this.#queue.moveAllUnschedulable();
   }
 
   #unaccount(key: string): boolean {
@@ -221,6 +236,7 @@ export class Scheduler {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     this.#queue.done(key);
     this.#decisions.delete(key);
+    this.#parkedOnPods.delete(key);
     if (this.#unaccount(key)) this.#queue.moveAllUnschedulable();
   }
 
@@ -289,6 +305,9 @@ export class Scheduler {
       this.#unschedulable(pod, key, decision);
       return;
     }
+    const self: PodIdentity = { namespace: info.namespace, labels: pod.metadata.labels ?? {} };
+    const spread = preFilterPodTopologySpread(info, self, this.#podStates, nodes);
+    const podAffinity = preFilterInterPodAffinity(info, self, this.#podStates);
     const toFind = this.numFeasibleNodesToFind(numAll);
     const feasible: NodeInfo[] = [];
     const failures: FilterFailure[] = [];
@@ -297,7 +316,10 @@ export class Scheduler {
     for (let i = 0; i < numAll && feasible.length < toFind; i++) {
       const node = nodes[(start + i) % numAll];
       processed++;
-      const f = runFilters(info, undefined, node);
+      const f =
+        runFilters(info, undefined, node) ??
+        (spread && filterPodTopologySpread(spread, node)) ??
+        (podAffinity && filterInterPodAffinity(podAffinity, node));
       if (!f) {
         feasible.push(node);
         continue;
@@ -312,11 +334,12 @@ export class Scheduler {
     decision.nodes.evaluated = processed;
     decision.nodes.feasible = feasible.length;
     if (feasible.length === 0) {
+      if (failures.some((f) => POD_TO_POD_PLUGINS.has(f.plugin))) this.#parkedOnPods.add(key);
       decision.message = fitErrorMessage(numAll, failures);
       this.#unschedulable(pod, key, decision);
       return;
     }
-    const chosen = this.#selectHost(info, feasible, decision);
+    const chosen = this.#selectHost(info, self, feasible, decision);
     this.#account(key, pod, chosen.name, true);
     decision.result = 'Scheduled';
     decision.node = chosen.name;
@@ -325,8 +348,11 @@ export class Scheduler {
   }
 
   /** Score and pick the best node; ties are broken at random, as upstream's selectHost does. */
-  #selectHost(info: PodInfo, feasible: NodeInfo[], decision: SchedulingDecision): NodeInfo {
-    const scores = scoreNodes(info, feasible);
+  #selectHost(info: PodInfo, self: PodIdentity, feasible: NodeInfo[], decision: SchedulingDecision): NodeInfo {
+    const scores = scoreNodes(info, feasible, {
+      spread: scorePodTopologySpread(info, this.#podStates, this.#readyNodes(), feasible),
+      podAffinity: scoreInterPodAffinity(info, self, this.#podStates, feasible),
+    });
     let best = 0;
     let ties = 1;
     for (let i = 1; i < feasible.length; i++) {

@@ -1,7 +1,8 @@
 // Score plugins of the default profile that KubeDesk implements, with upstream weights:
 // NodeResourcesFit (LeastAllocated, weight 1), NodeResourcesBalancedAllocation (1),
 // NodeAffinity preferred terms (2, normalized to 0–100), TaintToleration PreferNoSchedule (3,
-// normalized and reversed). Each plugin scores 0–100 (MaxNodeScore).
+// normalized and reversed), PodTopologySpread (2) and InterPodAffinity (2) — those two computed by
+// their own modules and passed in. Each plugin scores 0–100 (MaxNodeScore).
 import { matchTerm, tolerated } from './filters.js';
 import type { NodeInfo, PodInfo } from './node-info.js';
 
@@ -12,6 +13,8 @@ export const WEIGHTS = {
   NodeResourcesBalancedAllocation: 1,
   NodeAffinity: 2,
   TaintToleration: 3,
+  PodTopologySpread: 2,
+  InterPodAffinity: 2,
 } as const;
 
 export type PluginScores = Record<keyof typeof WEIGHTS, number>;
@@ -72,10 +75,18 @@ export interface NodeScores {
   balanced: number[];
   affinity: number[];
   taints: number[];
+  spread: number[] | undefined;
+  podAffinity: number[] | undefined;
+}
+
+/** Normalized scores of the pod-to-pod plugins, by feasible-node index; undefined when skipped. */
+export interface PodToPodScores {
+  spread?: number[];
+  podAffinity?: number[];
 }
 
 /** Score feasible nodes: per-plugin normalized scores and the weighted total, by index. */
-export function scoreNodes(pod: PodInfo, nodes: readonly NodeInfo[]): NodeScores {
+export function scoreNodes(pod: PodInfo, nodes: readonly NodeInfo[], extra: PodToPodScores = {}): NodeScores {
   const n = nodes.length;
   const fit = new Array<number>(n);
   const balanced = new Array<number>(n);
@@ -97,7 +108,10 @@ export function scoreNodes(pod: PodInfo, nodes: readonly NodeInfo[]): NodeScores
       affinity[i] * WEIGHTS.NodeAffinity +
       taints[i] * WEIGHTS.TaintToleration;
   }
-  return { total, fit, balanced, affinity, taints };
+  const { spread, podAffinity } = extra;
+  if (spread) for (let i = 0; i < n; i++) total[i] += spread[i] * WEIGHTS.PodTopologySpread;
+  if (podAffinity) for (let i = 0; i < n; i++) total[i] += podAffinity[i] * WEIGHTS.InterPodAffinity;
+  return { total, fit, balanced, affinity, taints, spread, podAffinity };
 }
 
 export function pluginScoresAt(s: NodeScores, i: number): PluginScores {
@@ -106,5 +120,7 @@ export function pluginScoresAt(s: NodeScores, i: number): PluginScores {
     NodeResourcesBalancedAllocation: s.balanced[i],
     NodeAffinity: s.affinity[i],
     TaintToleration: s.taints[i],
+    PodTopologySpread: s.spread?.[i] ?? 0,
+    InterPodAffinity: s.podAffinity?.[i] ?? 0,
   };
 }
