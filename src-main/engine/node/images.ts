@@ -63,7 +63,7 @@ export class ImageManager {
     const t0 = this.#clock.now();
     const w0 = performance.now();
     try {
-      await this.#runtime.pullImage(image);
+      await this.#runtime.pullImage(image, this.#progressReporter(image, record));
     } catch (err) {
       const msg = `Failed to pull image "${image}": ${errorMessage(err)}`;
       record('Warning', EventReason.Failed, msg);
@@ -79,6 +79,45 @@ export class ImageManager {
       EventReason.Pulled,
       `Successfully pulled image "${image}" in ${took.toFixed(3)}s (${took.toFixed(3)}s including waiting)`,
     );
+  }
+
+  /**
+   * Long pulls report progress as `Pulling` events (at most one every 5 s), so a person watching
+   * the pod sees bytes move instead of a silent ContainerCreating. Layers are summed by id.
+   */
+  #progressReporter(
+    image: string,
+    record: (type: 'Normal' | 'Warning', reason: string, message: string) => void,
+  ): (p: { status: string; id?: string; current?: number; total?: number }) => void {
+    const layers = new Map<string, { current: number; total: number; done: boolean }>();
+    let last = this.#clock.now();
+    return (p) => {
+      // `Pulling from <repo>` carries the tag as its id; only layer ids count.
+      if (p.id && !p.status.startsWith('Pulling from')) {
+        const l = layers.get(p.id) ?? { current: 0, total: 0, done: false };
+        if (p.total) l.total = p.total;
+        if (p.current !== undefined) l.current = p.current;
+        if (/complete|already exists/i.test(p.status)) l.done = true;
+        layers.set(p.id, l);
+      }
+      const now = this.#clock.now();
+      if (now - last < 5000 || layers.size === 0) return;
+      last = now;
+      let current = 0;
+      let total = 0;
+      let done = 0;
+      for (const l of layers.values()) {
+        current += l.done ? l.total : l.current;
+        total += l.total;
+        if (l.done) done++;
+      }
+      const mib = (n: number) => (n / 1024 / 1024).toFixed(1);
+      record(
+        'Normal',
+        EventReason.Pulling,
+        `Pulling image "${image}": ${mib(current)} MiB of ${mib(total)} MiB, ${done} of ${layers.size} layers done`,
+      );
+    };
   }
 
   /** Milliseconds until the next pull may be tried (for requeueing). */

@@ -35,6 +35,19 @@ describe('images by imagePullPolicy', () => {
     expect((await h.events('always')).map((e) => e.reason)).toContain('Pulling');
   });
 
+  it('a long pull reports its progress as Pulling events', async () => {
+    h = await harness();
+    h.runtime.setImageBehaviour('big:1', { pullLatencyMs: 12_000, sizeBytes: 300 * 1024 * 1024 });
+    await h.createPod(pod('slowpull', [{ name: 'main', image: 'big:1', imagePullPolicy: 'IfNotPresent' }]));
+    await h.advance(13_000);
+    const messages = (await h.events('slowpull')).map((e) => String(e.message));
+    expect(messages).toContain('Pulling image "big:1"');
+    expect(messages.some((m) => /^Pulling image "big:1": 300\.0 MiB of 300\.0 MiB, \d of 1 layers done$/.test(m))).toBe(
+      true,
+    );
+    expect((await h.status('slowpull')).phase).toBe('Running');
+  });
+
   it('a failed pull is ErrImagePull, then ImagePullBackOff until the back-off passes', async () => {
     h = await harness();
     await h.createPod(pod('bad', [{ name: 'main', image: 'nope:missing' }]));
