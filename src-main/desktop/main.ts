@@ -1,7 +1,9 @@
 // Electron entry: one instance, one hardened window, and the embedded engine whose lifetime is the
 // app's. The engine is plain Node; this file and its siblings are the only code that sees Electron.
 import path from 'node:path';
-import { app, BrowserWindow, dialog } from 'electron';
+import { app, BrowserWindow, dialog, type Tray } from 'electron';
+import { installAppMenu } from './menu.js';
+import { createTray } from './tray.js';
 import { startCluster, type Cluster } from '../server/cluster.js';
 import { registerIpcHandlers } from './ipc-handlers.js';
 import { hardenApp } from './security.js';
@@ -15,6 +17,10 @@ function run(): void {
   let mainWindow: BrowserWindow | null = null;
   let engine: Promise<Cluster | null> | null = null;
   let shutdown: 'running' | 'stopping' | 'stopped' = 'running';
+  let stopPods = false;
+  // Held so the tray icon is not garbage-collected away; destroyed on quit.
+  let tray: Tray | null = null;
+  const dataDir = path.join(app.getPath('appData'), 'KubeDesk');
 
   async function showMainWindow(): Promise<void> {
     if (mainWindow) {
@@ -22,7 +28,7 @@ function run(): void {
       mainWindow.focus();
       return;
     }
-    mainWindow = await createMainWindow();
+    mainWindow = await createMainWindow(path.join(dataDir, 'window-state.json'));
     mainWindow.on('closed', () => (mainWindow = null));
   }
 
@@ -32,7 +38,6 @@ function run(): void {
     .whenReady()
     .then(async () => {
       hardenApp();
-      const dataDir = path.join(app.getPath('appData'), 'KubeDesk');
       // The same cluster `npm run serve` starts: engine, node agent on Docker, HTTPS API (6443).
       engine = Promise.resolve()
         .then(() => startCluster({ dataDir }))
@@ -45,6 +50,20 @@ function run(): void {
           return null;
         });
       registerIpcHandlers(() => engine);
+      const cluster = async () => (engine ? await engine : null);
+      installAppMenu({
+        dataDir,
+        cluster,
+        stopClusterAndQuit: () => {
+          stopPods = true;
+          app.quit();
+        },
+      });
+      tray = createTray(
+        cluster,
+        () => void showMainWindow(),
+        () => app.quit(),
+      );
       await showMainWindow();
     })
     .catch((error: unknown) => {
@@ -68,10 +87,12 @@ function run(): void {
     if (shutdown === 'stopping') return;
     shutdown = 'stopping';
     void engine
-      .then((running) => running?.stop())
+      .then((running) => (stopPods ? running?.stopCluster() : running?.stop()))
       .catch((error: unknown) => console.error(`KubeDesk: the engine did not stop cleanly: ${describe(error)}`))
       .finally(() => {
         shutdown = 'stopped';
+        tray?.destroy();
+        tray = null;
         app.quit();
       });
   });

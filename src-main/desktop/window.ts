@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { app, BrowserWindow } from 'electron';
+import { app, BrowserWindow, screen } from 'electron';
+import { loadWindowState, restoreBounds, saveWindowState } from './window-state.js';
 
 const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
 const rendererIndexPath = path.join(import.meta.dirname, '../renderer/index.html');
@@ -22,10 +23,13 @@ export function isAppUrl(url: string | undefined): boolean {
   return url === index || url.startsWith(index + '#') || url.startsWith(index + '?');
 }
 
-export async function createMainWindow(): Promise<BrowserWindow> {
+export async function createMainWindow(stateFile?: string): Promise<BrowserWindow> {
+  const bounds = restoreBounds(
+    stateFile ? await loadWindowState(stateFile) : null,
+    screen.getAllDisplays().map((d) => d.workArea),
+  );
   const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
+    ...bounds,
     minWidth: 720,
     minHeight: 480,
     title: 'KubeDesk',
@@ -42,7 +46,18 @@ export async function createMainWindow(): Promise<BrowserWindow> {
       spellcheck: false,
     },
   });
-  window.once('ready-to-show', () => window.show());
+  window.once('ready-to-show', () => {
+    if (bounds.maximized) window.maximize();
+    window.show();
+  });
+  if (stateFile) {
+    // Remember size and position (the normal bounds, also when maximized) for the next launch.
+    window.on('close', () => {
+      void saveWindowState(stateFile, { ...window.getNormalBounds(), maximized: window.isMaximized() }).catch(
+        () => undefined,
+      );
+    });
+  }
 
   const dev = devServerUrl();
   if (dev) await window.loadURL(dev);
