@@ -4,6 +4,7 @@ import { benchApi } from './api.bench.js';
 import { benchNode } from './node.bench.js';
 import { benchControllers } from './controllers.bench.js';
 import { benchRollout } from './rollout.bench.js';
+import { benchUi } from './ui.bench.js';
 import { summary } from './report.js';
 
 const only = process.argv[2];
@@ -13,4 +14,5 @@ if (!only || only === 'api') await benchApi();
 if (!only || only === 'node') await benchNode();
 if (!only || only === 'controllers') await benchControllers();
 if (!only || only === 'rollout') await benchRollout();
+if (!only || only === 'ui') await benchUi();
 summary();
