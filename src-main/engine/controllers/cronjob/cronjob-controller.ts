@@ -12,8 +12,7 @@ import { rfc3339 } from '../../clock.js';
 import { Controller } from '../framework/controller.js';
 import { keyOf, splitKey, type Informer } from '../framework/informer.js';
 import { INDEX_CONTROLLER_UID, type ControllerContext, type Recorder } from '../framework/context.js';
-import { byControllerUid, controllerOf, isNotFound, timeOf } from '../framework/util.js';
-import { statusEqual } from '../replicaset/status.js';
+import { byControllerUid, controllerOf, isNotFound, timeOf, writeStatus } from '../framework/util.js';
 import { JOBS, JOB_COMPLETE, JOB_FAILED, hasCondition, isJobFinished } from '../job/job-util.js';
 import {
   CRON_JOBS,
@@ -276,30 +275,6 @@ export class CronJobController extends Controller {
 
   /** Write the status when it changed; one retry on a stale read. */
   async #updateStatus(cj: KubeObject, status: CronJobStatus): Promise<void> {
-    let current = cj;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (statusEqual(current.status, status)) return;
-      const body = deepCopy(current);
-      body.status = status;
-      try {
-        await this.#ctx.api.update(
-          {
-            group: 'batch',
-            resource: 'cronjobs',
-            namespace: cj.metadata.namespace,
-            name: cj.metadata.name,
-            subresource: 'status',
-          },
-          body,
-        );
-        return;
-      } catch (err) {
-        if (isNotFound(err)) return;
-        if (!(isStatusError(err) && err.code === 409) || attempt === 1) throw err;
-        const fresh = this.#ctx.api.store.get(`batch/cronjobs/${cj.metadata.namespace}/${cj.metadata.name}`);
-        if (!fresh || fresh.metadata.uid !== cj.metadata.uid) return;
-        current = fresh;
-      }
-    }
+    await writeStatus(this.#ctx.api, 'batch', 'cronjobs', cj, status);
   }
 }

@@ -8,7 +8,6 @@
 // and deletes are in flight.
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../../api/types.js';
-import { deepCopy } from '../../api/types.js';
 import { isStatusError } from '../../api/errors.js';
 import { Controller } from '../framework/controller.js';
 import { ControllerExpectations } from '../framework/expectations.js';
@@ -28,10 +27,10 @@ import {
   isNotFound,
   isPodReady,
   orphansByNamespace,
+  writeStatus,
 } from '../framework/util.js';
 import { selectorOf } from '../replicaset/replicaset-controller.js';
 import { slowStartBatch } from '../replicaset/pod-control.js';
-import { statusEqual } from '../replicaset/status.js';
 import {
   CONTROLLER_REVISIONS,
   CONTROLLER_REVISION_HASH_LABEL,
@@ -301,30 +300,6 @@ export class DaemonSetController extends Controller {
 
   /** storeDaemonSetStatus: write only when something changed; one retry on a stale read. */
   async #updateStatus(ds: KubeObject, status: unknown): Promise<void> {
-    let current = ds;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (statusEqual(current.status, status)) return;
-      const body = deepCopy(current);
-      body.status = status as KubeObject['status'];
-      try {
-        await this.#ctx.api.update(
-          {
-            group: 'apps',
-            resource: 'daemonsets',
-            namespace: ds.metadata.namespace,
-            name: ds.metadata.name,
-            subresource: 'status',
-          },
-          body,
-        );
-        return;
-      } catch (err) {
-        if (isNotFound(err)) return;
-        if (!(isStatusError(err) && err.code === 409) || attempt === 1) throw err;
-        const fresh = this.#ctx.api.store.get(`${DAEMON_SETS}/${ds.metadata.namespace}/${ds.metadata.name}`);
-        if (!fresh || fresh.metadata.uid !== ds.metadata.uid) return;
-        current = fresh;
-      }
-    }
+    await writeStatus(this.#ctx.api, 'apps', 'daemonsets', ds, status);
   }
 }

@@ -149,3 +149,33 @@ async function releaseObject(obj: KubeObject, o: ClaimOptions): Promise<void> {
 export function timeOf(ts: string | undefined | null): number {
   return ts ? Date.parse(ts) : NaN;
 }
+
+/**
+ * Write `status` through the /status subresource when it differs from what is stored, with one
+ * retry on a stale read (409); an object that is gone or was replaced needs no status. This is
+ * the update*Status step every workload controller ends its sync with.
+ */
+export async function writeStatus(
+  api: ApiServer,
+  group: string,
+  resource: string,
+  obj: KubeObject,
+  status: unknown,
+): Promise<void> {
+  const { namespace, name, uid } = obj.metadata;
+  let current = obj;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (JSON.stringify(current.status ?? {}) === JSON.stringify(status ?? {})) return;
+    const body: KubeObject = { ...structuredClone(current), status };
+    try {
+      await api.update({ group, resource, namespace, name, subresource: 'status' }, body);
+      return;
+    } catch (err) {
+      if (isNotFound(err)) return;
+      if (!(isStatusError(err) && err.code === 409) || attempt === 1) throw err;
+      const fresh = api.store.get(`${group}/${resource}/${namespace ?? ''}/${name}`);
+      if (!fresh || fresh.metadata.uid !== uid) return;
+      current = fresh;
+    }
+  }
+}

@@ -7,7 +7,6 @@
 // creates and deletes are still in flight.
 import type { ReplicaSet } from 'kubernetes-types/apps/v1';
 import type { KubeObject } from '../../api/types.js';
-import { deepCopy } from '../../api/types.js';
 import { selectorFromLabelSelector, type Selector } from '../../api/selectors/index.js';
 import { isStatusError } from '../../api/errors.js';
 import { Controller } from '../framework/controller.js';
@@ -29,10 +28,11 @@ import {
   isPodActive,
   isPodReady,
   orphansByNamespace,
+  writeStatus,
 } from '../framework/util.js';
 import { podFromTemplate, slowStartBatch } from './pod-control.js';
 import { getPodsToDelete } from './pod-ranking.js';
-import { calculateStatus, compactStatus, nextAvailableIn, statusEqual } from './status.js';
+import { calculateStatus, compactStatus, nextAvailableIn } from './status.js';
 
 /** BurstReplicas: at most this many creates or deletes per sync. */
 export const BURST_REPLICAS = 500;
@@ -263,32 +263,7 @@ export class ReplicaSetController extends Controller {
 
   /** updateReplicaSetStatus: write only when something changed; one retry on a stale read. */
   async #updateStatus(rs: KubeObject, status: ReturnType<typeof calculateStatus>): Promise<void> {
-    const generation = rs.metadata.generation ?? 0;
-    let current = rs;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const next = compactStatus({ ...status, observedGeneration: generation });
-      if (statusEqual(current.status, next)) return;
-      const body = deepCopy(current);
-      body.status = next;
-      try {
-        await this.#ctx.api.update(
-          {
-            group: 'apps',
-            resource: 'replicasets',
-            namespace: rs.metadata.namespace,
-            name: rs.metadata.name,
-            subresource: 'status',
-          },
-          body,
-        );
-        return;
-      } catch (err) {
-        if (isNotFound(err)) return;
-        if (!(isStatusError(err) && err.code === 409) || attempt === 1) throw err;
-        const fresh = this.#ctx.api.store.get(`apps/replicasets/${rs.metadata.namespace}/${rs.metadata.name}`);
-        if (!fresh || fresh.metadata.uid !== rs.metadata.uid) return;
-        current = fresh;
-      }
-    }
+    const next = compactStatus({ ...status, observedGeneration: rs.metadata.generation ?? 0 });
+    await writeStatus(this.#ctx.api, 'apps', 'replicasets', rs, next);
   }
 }

@@ -8,8 +8,6 @@
 // upstream needs no expectations here, and neither do we.
 import type { StatefulSetStatus } from 'kubernetes-types/apps/v1';
 import type { KubeObject } from '../../api/types.js';
-import { deepCopy } from '../../api/types.js';
-import { isStatusError } from '../../api/errors.js';
 import { Controller } from '../framework/controller.js';
 import { keyOf, splitKey, type Informer } from '../framework/informer.js';
 import {
@@ -23,12 +21,11 @@ import {
   byControllerUid,
   claimObjects,
   controllerOf,
-  isNotFound,
   isPodReady,
   orphansByNamespace,
+  writeStatus,
 } from '../framework/util.js';
 import { selectorOf } from '../replicaset/replicaset-controller.js';
-import { statusEqual } from '../replicaset/status.js';
 import {
   CONTROLLER_REVISIONS,
   createControllerRevision,
@@ -215,32 +212,7 @@ export class StatefulSetController extends Controller {
 
   /** updateStatefulSetStatus: write only when something changed; one retry on a stale read. */
   async #updateStatus(set: StatefulSetObj, status: StatefulSetStatus): Promise<void> {
-    const next = compactStatus(status);
-    let current: KubeObject = set;
-    for (let attempt = 0; attempt < 2; attempt++) {
-      if (statusEqual(current.status, next)) return;
-      const body = deepCopy(current);
-      body.status = next;
-      try {
-        await this.#ctx.api.update(
-          {
-            group: 'apps',
-            resource: 'statefulsets',
-            namespace: set.metadata.namespace,
-            name: set.metadata.name,
-            subresource: 'status',
-          },
-          body,
-        );
-        return;
-      } catch (err) {
-        if (isNotFound(err)) return;
-        if (!(isStatusError(err) && err.code === 409) || attempt === 1) throw err;
-        const fresh = this.#ctx.api.store.get(`${STATEFUL_SETS}/${set.metadata.namespace}/${set.metadata.name}`);
-        if (!fresh || fresh.metadata.uid !== set.metadata.uid) return;
-        current = fresh;
-      }
-    }
+    await writeStatus(this.#ctx.api, 'apps', 'statefulsets', set as KubeObject, compactStatus(status));
   }
 }
 
