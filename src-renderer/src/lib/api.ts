@@ -7,6 +7,10 @@ import type {
   ClusterInfo,
   DeleteRequest,
   DeleteResult,
+  DrainResult,
+  ExecRequest,
+  ProbeAttempt,
+  SchedulingDecisionInfo,
   KubeObject,
   ListRequest,
   ListResult,
@@ -38,6 +42,19 @@ export interface Api {
     args: SubscriptionContract[T]['request'],
     onMessage: (message: SubscriptionMessage) => void,
   ): Promise<() => void>;
+  probes(namespace: string, pod: string, container?: string): Promise<ProbeAttempt[]>;
+  scheduling(namespace: string, pod: string): Promise<SchedulingDecisionInfo | null>;
+  runCronJob(namespace: string, name: string): Promise<KubeObject>;
+  drain(node: string): Promise<DrainResult>;
+  /** Starts a process in a container; messages carry its output and, last, its exit code. */
+  exec(args: ExecRequest, onMessage: (message: SubscriptionMessage) => void): Promise<ExecHandle>;
+}
+
+/** An open exec session: keystrokes and terminal size in, `close` ends it. */
+export interface ExecHandle {
+  send(data: string): Promise<boolean>;
+  resize(cols: number, rows: number): Promise<boolean>;
+  close(): void;
 }
 
 let counter = 0;
@@ -60,6 +77,26 @@ export function createApi(t: Transport): Api {
       const id = newId();
       await t.subscribe({ id, topic, args } as Parameters<Transport['subscribe']>[0], onMessage);
       return () => void t.unsubscribe(id).catch(() => undefined);
+    },
+    probes: (namespace, pod, container) =>
+      t.call('kubedesk:probes', container ? { namespace, pod, container } : { namespace, pod }),
+    scheduling: (namespace, pod) => t.call('kubedesk:scheduling', { namespace, pod }),
+    runCronJob: (namespace, name) => t.call('kubedesk:run-cronjob', { namespace, name }),
+    drain: (node) => t.call('kubedesk:drain', { node }),
+    async exec(args, onMessage) {
+      const id = newId();
+      await t.subscribe({ id, topic: 'exec', args }, onMessage);
+      let closed = false;
+      return {
+        send: async (data) => !closed && (await t.call('kubedesk:exec-input', { id, data })).accepted,
+        resize: async (cols, rows) =>
+          !closed && (await t.call('kubedesk:exec-input', { id, resize: { cols, rows } })).accepted,
+        close: () => {
+          if (closed) return;
+          closed = true;
+          void t.unsubscribe(id).catch(() => undefined);
+        },
+      };
     },
   };
 }
