@@ -117,6 +117,8 @@ describe('probe timeline', () => {
     const all = buildTimeline(attempts, T0 + 230_000);
     expect(all.lanes.map((l) => l.probe)).toEqual(['startup', 'readiness']);
     expect(all.start).toBe(T0);
+    // A young history is drawn over at least 30 s, not squeezed into a 5-minute axis.
+    expect(buildTimeline([attempt(0, 'success')], T0 + 5_000, { windowMs: 300_000 }).start).toBe(T0 + 5_000 - 30_000);
     expect(all.markers.map((m) => m.kind)).toEqual(['ready', 'not-ready']);
     const windowed = buildTimeline(attempts, T0 + 230_000, { windowMs: 60_000 });
     expect(windowed.lanes.map((l) => [l.probe, l.points.length])).toEqual([['readiness', 3]]);

@@ -83,7 +83,7 @@ function fmt(resource: UsageBar['resource'], n: number): string {
   if (resource === 'memory') {
     if (n >= 1024 ** 3) return `${+(n / 1024 ** 3).toFixed(1)}Gi`;
     if (n >= 1024 ** 2) return `${Math.round(n / 1024 ** 2)}Mi`;
-    return `${Math.round(n / 1024)}Ki`;
+    return n === 0 ? '0' : `${Math.round(n / 1024)}Ki`;
   }
   return String(n);
 }

@@ -6,6 +6,9 @@ import type { ProbeAttempt } from '../../../../src-main/ipc/contract';
 export type ProbeKind = ProbeAttempt['probe'];
 export const PROBE_KINDS: readonly ProbeKind[] = ['startup', 'liveness', 'readiness'];
 
+/** The shortest time axis drawn. */
+export const MIN_SPAN_MS = 30_000;
+
 export interface TimelinePoint {
   t: number;
   probe: ProbeKind;
@@ -123,8 +126,10 @@ export function buildTimeline(
   opts: { windowMs?: number; readiness?: Thresholds } = {},
 ): Timeline {
   const sorted = [...attempts].sort((a, b) => a.time.localeCompare(b.time));
+  // The axis starts at the window's start or the first attempt, whichever is later (a young pod's
+  // few attempts are not squeezed into the right edge), and spans at least MIN_SPAN_MS.
   const first = sorted.length ? Date.parse(sorted[0].time) : now;
-  const start = opts.windowMs ? now - opts.windowMs : first;
+  const start = Math.min(now - MIN_SPAN_MS, opts.windowMs ? Math.max(now - opts.windowMs, first) : first);
   const lanes = PROBE_KINDS.map((probe) => ({ probe, points: [] as TimelinePoint[] }));
   for (const a of sorted) {
     const t = Date.parse(a.time);
