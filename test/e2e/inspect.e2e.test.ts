@@ -43,6 +43,28 @@ spec:
       imagePullPolicy: Never
       command: ["sleep", "3600"]
 ---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: crashy
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+    - name: main
+      image: kubedesk-test/busybox:1
+      imagePullPolicy: Never
+      command: ["sh", "-c", "echo boom: config missing; exit 3"]
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: never-pulled
+spec:
+  containers:
+    - name: main
+      image: kubedesk-test/absent:1
+      imagePullPolicy: Never
+---
 apiVersion: batch/v1
 kind: CronJob
 metadata:
@@ -171,6 +193,29 @@ describe.skipIf(!executablePath)('a person inspects pods, jobs and nodes (web mo
     await expect(row.textContent()).resolves.toMatch(/NodeAffinity.*didn't match Pod's node affinity\/selector/);
     await expect(view.main.getByText(/0\/1 nodes are available/).count()).resolves.toBeGreaterThan(0);
     await shell.screenshot('why-pending');
+  });
+
+  it('explains a CrashLoopBackOff: the next restart counts down, the previous logs one click away', async (ctx) => {
+    needCluster(ctx);
+    await view.openObject('', 'pods', NS, 'crashy');
+    const why = view.main.getByRole('region', { name: 'Why container main is waiting' });
+    await why.getByText('CrashLoopBackOff').waitFor({ timeout: 40_000 });
+    await expect(why.textContent()).resolves.toContain('exit code 3');
+    await why
+      .getByRole('timer')
+      .getByText(/next restart in \d+ s|restarting now/)
+      .waitFor();
+    await why.getByRole('button', { name: 'Show previous logs' }).click();
+    await why.getByText('boom: config missing').waitFor({ timeout: 10_000 });
+    await shell.screenshot('crashloop');
+  });
+
+  it('says so when the pull policy is Never and the image is absent', async (ctx) => {
+    needCluster(ctx);
+    await view.openObject('', 'pods', NS, 'never-pulled');
+    const why = view.main.getByRole('region', { name: 'Why container main is waiting' });
+    await why.getByText('ErrImageNeverPull').waitFor({ timeout: 20_000 });
+    await why.getByText(/pull policy is Never and the image kubedesk-test\/absent:1 is absent/).waitFor();
   });
 
   it('runs a CronJob now and sees the Job in its runs, completing', async (ctx) => {
