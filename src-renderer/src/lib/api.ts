@@ -20,6 +20,7 @@ import type {
   SubscriptionMessage,
   Topic,
 } from '../../../src-main/ipc/contract';
+import { execHandle, type ExecHandle } from './exec-handle';
 import { ipcTransport } from './transport-ipc';
 import type { Transport } from './transport';
 import { wsTransport } from './transport-ws';
@@ -50,12 +51,7 @@ export interface Api {
   exec(args: ExecRequest, onMessage: (message: SubscriptionMessage) => void): Promise<ExecHandle>;
 }
 
-/** An open exec session: keystrokes and terminal size in, `close` ends it. */
-export interface ExecHandle {
-  send(data: string): Promise<boolean>;
-  resize(cols: number, rows: number): Promise<boolean>;
-  close(): void;
-}
+export type { ExecHandle };
 
 let counter = 0;
 const newId = () => `s${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -86,17 +82,7 @@ export function createApi(t: Transport): Api {
     async exec(args, onMessage) {
       const id = newId();
       await t.subscribe({ id, topic: 'exec', args }, onMessage);
-      let closed = false;
-      return {
-        send: async (data) => !closed && (await t.call('kubedesk:exec-input', { id, data })).accepted,
-        resize: async (cols, rows) =>
-          !closed && (await t.call('kubedesk:exec-input', { id, resize: { cols, rows } })).accepted,
-        close: () => {
-          if (closed) return;
-          closed = true;
-          void t.unsubscribe(id).catch(() => undefined);
-        },
-      };
+      return execHandle(t, id);
     },
   };
 }

@@ -28,6 +28,7 @@ import {
   summarize,
 } from '../../../src-renderer/src/views/probes/timeline.js';
 import { parseCommand } from '../../../src-renderer/src/views/terminal/command.js';
+import { execHandle } from '../../../src-renderer/src/lib/exec-handle.js';
 
 const T0 = Date.parse('2026-11-22T10:00:00Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -340,5 +341,30 @@ describe('terminal custom command', () => {
     expect(parseCommand('a\\ b ""')).toEqual(['a b', '']);
     expect(parseCommand('  ')).toMatch(/type a command/);
     expect(parseCommand("sh -c 'oops")).toBe("unclosed ' quote");
+  });
+});
+
+describe('exec handle', () => {
+  it('sends input in order, a big paste in frames under the contract limit, nothing after close', async () => {
+    const calls: { channel: string; request: { data?: string } }[] = [];
+    const transport = {
+      kind: 'websocket' as const,
+      async call(channel: string, request: unknown) {
+        calls.push({ channel, request: request as { data?: string } });
+        await new Promise((r) => setTimeout(r, Math.random() * 3));
+        return { accepted: true } as never;
+      },
+      subscribe: async () => undefined,
+      unsubscribe: async () => undefined,
+    };
+    const handle = execHandle(transport, 'x1');
+    const paste = 'x'.repeat(40_000);
+    const results = await Promise.all([handle.send('a'), handle.send(paste), handle.send('b')]);
+    expect(results).toEqual([true, true, true]);
+    const frames = calls.filter((c) => c.channel === 'kubedesk:exec-input').map((c) => c.request.data ?? '');
+    expect(frames.every((f) => f.length <= 16 * 1024)).toBe(true);
+    expect(frames.join('')).toBe(`a${paste}b`);
+    handle.close();
+    expect(await handle.send('late')).toBe(false);
   });
 });
