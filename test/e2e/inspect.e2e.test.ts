@@ -229,6 +229,18 @@ describe.skipIf(!executablePath)('a person inspects pods, jobs and nodes (web mo
     await expect(row.getByText('manual', { exact: true }).count()).resolves.toBe(1);
     await row.getByRole('cell', { name: 'Complete' }).waitFor({ timeout: 45_000 });
     await expect(row.textContent()).resolves.toContain('1/1');
+    // The Job itself: its completions and its pod, Succeeded.
+    const jobName = (await row.getByRole('link').first().textContent())!.trim();
+    await row.getByRole('link', { name: jobName }).click();
+    await shell.mainHeading(jobName).waitFor();
+    const completions = view.main.getByRole('progressbar', { name: 'Completions' });
+    await expect(completions.getAttribute('value')).resolves.toBe('1');
+    await expect(completions.getAttribute('max')).resolves.toBe('1');
+    const jobPods = view.main.getByRole('table', { name: `Pods of ${jobName}` });
+    await jobPods.getByRole('cell', { name: 'Succeeded' }).waitFor({ timeout: 15_000 });
+    await shell.screenshot('job-detail');
+    await page.goBack();
+    await view.main.getByRole('heading', { level: 2, name: 'tick', exact: true }).waitFor();
     await view.main.getByRole('button', { name: 'Suspend' }).click();
     await view.main.getByRole('button', { name: 'Resume' }).waitFor();
     await view.main.getByText('Suspended', { exact: true }).waitFor();
