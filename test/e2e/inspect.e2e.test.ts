@@ -135,6 +135,12 @@ describe.skipIf(!executablePath)('a person inspects pods, jobs and nodes (web mo
     await expect.poll(() => view.terminalText(term), { timeout: 15_000 }).toMatch(/[#$] *$/m);
     await view.type(term, 'echo hi');
     await expect.poll(() => view.terminalText(term), { timeout: 10_000 }).toMatch(/^hi\s*$/m);
+    // Paste from the clipboard into the session.
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6+1))'));
+    await view.main.getByRole('button', { name: 'Paste' }).click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => view.terminalText(term), { timeout: 10_000 }).toMatch(/^pasted-7\s*$/m);
     // A second session in its own tab.
     await view.openTerminal('sh');
     await expect(view.main.getByRole('tab', { name: /web: \/bin\/sh/ }).count()).resolves.toBe(2);
