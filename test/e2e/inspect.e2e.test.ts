@@ -173,6 +173,15 @@ describe.skipIf(!executablePath)('a person inspects pods, jobs and nodes (web mo
     await view.points('web', 'failure').last().hover();
     await expect(view.main.getByText('failing: /tmp/fail exists').count()).resolves.toBeGreaterThan(0);
     await shell.screenshot('probe-timeline');
+    // The same in the dark theme: the tokens switch, failures stay red.
+    await page.emulateMedia({ colorScheme: 'dark' });
+    const darkRed = await view
+      .points('web', 'failure')
+      .first()
+      .evaluate((c) => getComputedStyle(c).fill);
+    expect(darkRed).toBe('rgb(255, 123, 114)');
+    await shell.screenshot('probe-timeline-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
   });
 
   it('ends the terminal sessions with a message when the pod is deleted', async (ctx) => {
