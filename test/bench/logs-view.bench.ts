@@ -6,21 +6,18 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
 import { Engine } from '../../src-main/engine/index.js';
 import { BridgeHandler } from '../../src-main/bridge/handler.js';
 import type { LogSource } from '../../src-main/bridge/session.js';
 import { startWebUi } from '../../src-main/server/web-ui.js';
 import { attachWsBridge } from '../../src-main/server/ws-bridge.js';
 import type { KubeObject } from '../../src-main/engine/api/types.js';
+import { BENCH_CHROMIUM, launchBenchBrowser, usedHeapMiB } from './browser.js';
 import { report } from './report.js';
 
 const TOTAL = Number(process.env.KUBEDESK_BENCH_LOG_LINES ?? 1_000_000);
 const PER_SECOND = 10_000;
 const TICK_MS = 50;
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.CHROMIUM_PATH].find(
-  (p) => p && existsSync(p),
-);
 
 /** Line n (1-based) of the synthetic log: numbered so the page can check order, mixed severities. */
 function line(n: number): string {
@@ -52,7 +49,7 @@ export async function benchLogsView(): Promise<void> {
   console.log(
     `\n## Log view in Chromium: ${TOTAL.toLocaleString()} lines at ${PER_SECOND.toLocaleString()} lines/s (issue 6)`,
   );
-  if (!CHROMIUM || !existsSync('out/renderer/index.html')) {
+  if (!BENCH_CHROMIUM || !existsSync('out/renderer/index.html')) {
     console.log('  SKIPPED: needs Chromium and a built renderer (npm run build)');
     return;
   }
@@ -86,22 +83,12 @@ export async function benchLogsView(): Promise<void> {
   const progress = { sent: 0, done: 0 };
   const ui = await startWebUi({ rendererDir: 'out/renderer' });
   const bridge = attachWsBridge(ui, new BridgeHandler({ engine, version: 'bench', logs: pacedSource(progress) }));
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--no-first-run',
-      '--enable-precise-memory-info',
-      '--js-flags=--expose-gc',
-    ],
-  });
+  const browser = await launchBenchBrowser();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(ui.loginUrl());
     await page.getByRole('navigation').waitFor();
-    const idleHeap = await usedHeap(page);
+    const idleHeap = await usedHeapMiB(page);
     await page.evaluate(() => (location.hash = '#/object/core/pods/default/chatty/logs'));
     const log = page.getByRole('log', { name: 'Log lines' });
     await log.waitFor({ timeout: 30_000 });
@@ -131,7 +118,7 @@ export async function benchLogsView(): Promise<void> {
       .evaluateAll((els) => els.map((e) => ({ seq: Number(e.getAttribute('data-seq')), text: e.textContent ?? '' })));
     const inOrder = visible.every(({ seq, text }) => text.includes(`line ${seq + 1} `));
     const lastShown = Math.max(...visible.map((v) => v.seq)) + 1;
-    const heap = await usedHeap(page);
+    const heap = await usedHeapMiB(page);
     const linesMiB =
       (Array.from({ length: 1000 }, (_, i) => line(i + 1).length).reduce((a, b) => a + b) * TOTAL) / 1000 / 1024 / 1024;
 
@@ -168,13 +155,4 @@ export async function benchLogsView(): Promise<void> {
     await engine.stop();
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-async function usedHeap(page: import('playwright-core').Page): Promise<number> {
-  const bytes = await page.evaluate(async () => {
-    (window as unknown as { gc?: () => void }).gc?.();
-    await new Promise((r) => setTimeout(r, 100));
-    return (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
-  });
-  return bytes / 1024 / 1024;
 }

@@ -7,25 +7,20 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { BENCH_CHROMIUM, launchBenchBrowser, usedHeapMiB } from './browser.js';
 import { report } from './report.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.CHROMIUM_PATH].find(
-  (p) => p && existsSync(p),
-);
 const RUNS = 3;
 
 export async function benchStartup(): Promise<void> {
   console.log('\n## Cold start in web mode, simulated runtime (issue 6)');
   const serveJs = path.resolve('out/main/serve.js');
-  if (!CHROMIUM || !existsSync(serveJs)) {
+  if (!BENCH_CHROMIUM || !existsSync(serveJs)) {
     console.log('  SKIPPED: needs Chromium and a build (npm run build)');
     return;
   }
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--enable-precise-memory-info'],
-  });
+  const browser = await launchBenchBrowser();
   try {
     const app: Sample[] = [];
     const bare: Sample[] = [];
@@ -82,24 +77,13 @@ async function launchApp(browser: Browser, serveJs: string): Promise<Sample> {
   );
   try {
     const url = await printed(child, /Web UI:\s+(http:\/\/\S+)/);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const t1 = performance.now();
-    await page.goto(url);
-    await page.getByRole('navigation').waitFor({ timeout: 10_000 });
-    await page
-      .getByRole('heading', { name: /overview/i })
-      .first()
-      .waitFor({ timeout: 10_000 });
-    const usable = performance.now();
-    await new Promise((r) => setTimeout(r, 1000)); // idle
-    const sample = {
-      launchToUsable: usable - t0,
-      pageLoad: usable - t1,
-      rss: rssMiB(child.pid!),
-      heap: await heapMiB(page),
-    };
-    await page.close();
-    return sample;
+    return await sample(browser, url, t0, child.pid!, async (page) => {
+      await page.getByRole('navigation').waitFor({ timeout: 10_000 });
+      await page
+        .getByRole('heading', { name: /overview/i })
+        .first()
+        .waitFor({ timeout: 10_000 });
+    });
   } finally {
     await stop(child);
     await rm(dir, { recursive: true, force: true });
@@ -112,22 +96,30 @@ async function launchBare(browser: Browser): Promise<Sample> {
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'pipe'] });
   try {
     const url = await printed(child, /Web UI:\s+(http:\/\/\S+)/);
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    const t1 = performance.now();
-    await page.goto(url);
-    await page.getByRole('navigation').waitFor();
-    const usable = performance.now();
-    await new Promise((r) => setTimeout(r, 1000));
-    const sample = {
-      launchToUsable: usable - t0,
-      pageLoad: usable - t1,
-      rss: rssMiB(child.pid!),
-      heap: await heapMiB(page),
-    };
-    await page.close();
-    return sample;
+    return await sample(browser, url, t0, child.pid!, (page) => page.getByRole('navigation').waitFor());
   } finally {
     await stop(child);
+  }
+}
+
+/** Loads `url` in a new page, waits until `usable`, idles a second, then reads memory. */
+async function sample(
+  browser: Browser,
+  url: string,
+  launchedAt: number,
+  pid: number,
+  usable: (page: Page) => Promise<void>,
+): Promise<Sample> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+  try {
+    const t1 = performance.now();
+    await page.goto(url);
+    await usable(page);
+    const t2 = performance.now();
+    await new Promise((r) => setTimeout(r, 1000)); // idle
+    return { launchToUsable: t2 - launchedAt, pageLoad: t2 - t1, rss: rssMiB(pid), heap: await usedHeapMiB(page) };
+  } finally {
+    await page.close();
   }
 }
 
@@ -151,13 +143,6 @@ function printed(child: ChildProcess, pattern: RegExp): Promise<string> {
 function rssMiB(pid: number): number {
   const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
   return Number(kb) / 1024;
-}
-
-async function heapMiB(page: import('playwright-core').Page): Promise<number> {
-  const bytes = await page.evaluate(
-    () => (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0,
-  );
-  return bytes / 1024 / 1024;
 }
 
 async function stop(child: ChildProcess): Promise<void> {
