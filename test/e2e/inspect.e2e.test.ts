@@ -291,15 +291,22 @@ describe.skipIf(!executablePath)('a person inspects pods, jobs and nodes (web mo
     await sim.waitFor({ state: 'detached', timeout: 20_000 });
   });
 
-  it('drains a node with confirmation: its pods are evicted', async (ctx) => {
+  it('drains a node from its page, with confirmation: its pods are evicted', async (ctx) => {
     needCluster(ctx);
+    await view.node('kubedesk').getByRole('link', { name: 'kubedesk' }).click();
+    await shell.mainHeading('kubedesk').waitFor();
     const node = view.node('kubedesk');
+    const pods = node.getByRole('table', { name: 'Pods on kubedesk' });
+    await pods.getByRole('link', { name: 'crashy' }).waitFor();
+    await shell.screenshot('node-detail');
     await node.getByRole('button', { name: 'Drain' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('heading', { name: 'Drain node kubedesk?' }).waitFor();
+    await expect(dialog.textContent()).resolves.toContain('default/crashy');
     await dialog.getByRole('button', { name: 'Drain' }).click();
     await node.getByText(/Drained: \d+ pod\(s\) evicted/).waitFor({ timeout: 20_000 });
     await node.getByText('SchedulingDisabled').waitFor();
+    await pods.getByRole('link', { name: 'crashy' }).waitFor({ state: 'detached', timeout: 20_000 });
     await node.getByRole('button', { name: 'Uncordon' }).click();
     await node.getByRole('button', { name: 'Cordon' }).waitFor();
   });
