@@ -141,6 +141,22 @@ describe.skipIf(!executablePath)('a person inspects pods, jobs and nodes (web mo
     await view.main.getByRole('button', { name: 'Paste' }).click();
     await page.keyboard.press('Enter');
     await expect.poll(() => view.terminalText(term), { timeout: 10_000 }).toMatch(/^pasted-7\s*$/m);
+    // The terminal's size follows the window: the process's `stty size` before and after a resize.
+    const sizes = async (): Promise<string[]> =>
+      [...(await view.terminalText(term)).matchAll(/^size=(\d+x\d+)\s*$/gm)].map((m) => m[1]);
+    const askSize = 'echo size=$(stty size | tr " " x)';
+    await view.type(term, askSize);
+    await expect.poll(async () => (await sizes()).length, { timeout: 10_000 }).toBe(1);
+    const [before] = await sizes();
+    const sizeLabel = view.main.getByLabel('Terminal size').last();
+    const shown = await sizeLabel.textContent();
+    await page.setViewportSize({ width: 1000, height: 700 });
+    await expect.poll(() => sizeLabel.textContent()).not.toBe(shown);
+    const [cols, rows] = (await sizeLabel.textContent())!.split('×');
+    await view.type(term, askSize);
+    await expect.poll(async () => (await sizes()).at(-1), { timeout: 10_000 }).toBe(`${rows}x${cols}`);
+    expect(`${rows}x${cols}`).not.toBe(before);
+    await page.setViewportSize({ width: 1280, height: 860 });
     // A second session in its own tab.
     await view.openTerminal('sh');
     await expect(view.main.getByRole('tab', { name: /web: \/bin\/sh/ }).count()).resolves.toBe(2);
