@@ -131,7 +131,8 @@ export class BridgeHandler {
         return { id: request.id };
       },
       [UNSUBSCRIBE]: async ({ id }, session) => ({ stopped: session.close(id) }),
-      [PROBES]: async ({ namespace, pod, container }) => probeHistory(api, opts.inspect, namespace, pod, container),
+      [PROBES]: async ({ namespace, pod, container, since }) =>
+        probeHistory(api, opts.inspect, namespace, pod, container, since),
       [SCHEDULING]: async ({ namespace, pod }) => schedulingDecision(api, opts.inspect, namespace, pod),
       [EXEC_INPUT]: async ({ id, ...frame }, session) => ({ accepted: session.input(id, frame) }),
       [RUN_CRONJOB]: async ({ namespace, name }) => runCronJob(api, now(), namespace, name),

@@ -86,10 +86,15 @@ export async function probeHistory(
   namespace: string,
   pod: string,
   container?: string,
+  since?: string,
 ): Promise<ProbeAttempt[]> {
   await getPod(api, namespace, pod); // 404 for a pod that does not exist
   if (!source) throw unavailable('Probe history');
-  return source.probeHistory(namespace, pod, container);
+  const all = source.probeHistory(namespace, pod, container);
+  if (!since) return all;
+  const after = Date.parse(since);
+  // Same-format strings compare in time order; a different format falls back to parsed times.
+  return all.filter((a) => (a.time.length === since.length ? a.time > since : Date.parse(a.time) > after));
 }
 
 export async function schedulingDecision(

@@ -161,8 +161,11 @@ export interface RequestContract {
   [EVENTS]: { request: { ref: ResourceRef; uid?: string }; response: KubeObject[] };
   [SUBSCRIBE]: { request: SubscribeRequest; response: { id: string } };
   [UNSUBSCRIBE]: { request: { id: string }; response: { stopped: boolean } };
-  /** Every recorded probe attempt of the pod (or one container), oldest first. */
-  [PROBES]: { request: { namespace: string; pod: string; container?: string }; response: ProbeAttempt[] };
+  /** The recorded probe attempts of the pod (or one container), oldest first; with `since`, only later ones. */
+  [PROBES]: {
+    request: { namespace: string; pod: string; container?: string; since?: string };
+    response: ProbeAttempt[];
+  };
   /** The scheduler's last decision for the pod; null when none is recorded (bound before this start). */
   [SCHEDULING]: { request: { namespace: string; pod: string }; response: SchedulingDecisionInfo | null };
   /** Keystrokes or a new terminal size for an open `exec` subscription. */

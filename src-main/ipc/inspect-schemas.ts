@@ -54,7 +54,19 @@ const bool: Schema<boolean> = {
   },
 };
 
-export const probesRequest = object({ namespace: NAMESPACE, pod: NAME, container: optional(CONTAINER) });
+/** An attempt's time as the agent records it (RFC 3339, up to nanoseconds). */
+const TIME = string({
+  max: 40,
+  pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
+  patternName: 'an RFC 3339 time',
+});
+
+export const probesRequest = object({
+  namespace: NAMESPACE,
+  pod: NAME,
+  container: optional(CONTAINER),
+  since: optional(TIME),
+});
 export const schedulingRequest = object({ namespace: NAMESPACE, pod: NAME });
 export const runCronJobRequest = object({ namespace: NAMESPACE, name: NAME });
 export const drainRequest = object({ node: NAME });

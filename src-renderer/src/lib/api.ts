@@ -43,7 +43,8 @@ export interface Api {
     args: SubscriptionContract[T]['request'],
     onMessage: (message: SubscriptionMessage) => void,
   ): Promise<() => void>;
-  probes(namespace: string, pod: string, container?: string): Promise<ProbeAttempt[]>;
+  /** Probe attempts, oldest first; with `since` (an attempt's time) only later ones. */
+  probes(namespace: string, pod: string, since?: string): Promise<ProbeAttempt[]>;
   scheduling(namespace: string, pod: string): Promise<SchedulingDecisionInfo | null>;
   runCronJob(namespace: string, name: string): Promise<KubeObject>;
   drain(node: string): Promise<DrainResult>;
@@ -74,8 +75,8 @@ export function createApi(t: Transport): Api {
       await t.subscribe({ id, topic, args } as Parameters<Transport['subscribe']>[0], onMessage);
       return () => void t.unsubscribe(id).catch(() => undefined);
     },
-    probes: (namespace, pod, container) =>
-      t.call('kubedesk:probes', container ? { namespace, pod, container } : { namespace, pod }),
+    probes: (namespace, pod, since) =>
+      t.call('kubedesk:probes', since ? { namespace, pod, since } : { namespace, pod }),
     scheduling: (namespace, pod) => t.call('kubedesk:scheduling', { namespace, pod }),
     runCronJob: (namespace, name) => t.call('kubedesk:run-cronjob', { namespace, name }),
     drain: (node) => t.call('kubedesk:drain', { node }),

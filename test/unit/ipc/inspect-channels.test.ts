@@ -176,6 +176,19 @@ describe('inspection channels', () => {
     });
     expect(await ask(SCHEDULING, { namespace: 'default', pod: 'on-n1' })).toEqual({ ok: true, result: null });
     expect(await ask(PROBES, { namespace: 'default', pod: 'nope' })).toMatchObject({ ok: false, error: { code: 404 } });
+    // Only what came after `since`; a malformed time is refused.
+    expect(await ask(PROBES, { namespace: 'default', pod: 'on-n1', since: '2026-11-22T10:00:00.000000Z' })).toEqual({
+      ok: true,
+      result: [],
+    });
+    expect(await ask(PROBES, { namespace: 'default', pod: 'on-n1', since: '2026-11-22T09:59:59Z' })).toMatchObject({
+      ok: true,
+      result: [{ result: 'failure' }],
+    });
+    expect(await ask(PROBES, { namespace: 'default', pod: 'on-n1', since: 'yesterday' })).toMatchObject({
+      ok: false,
+      error: { code: 400 },
+    });
   });
 
   it('runs a CronJob now: a Job with the manual annotation owned by the CronJob', async () => {

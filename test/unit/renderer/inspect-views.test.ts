@@ -22,6 +22,7 @@ import {
 import {
   buildTimeline,
   formatDuration,
+  mergeAttempts,
   outcomeOf,
   readyTransitions,
   restartMarkers,
@@ -125,6 +126,21 @@ describe('probe timeline', () => {
     expect(windowed.lanes.map((l) => [l.probe, l.points.length])).toEqual([['readiness', 3]]);
     expect(windowed.lanes[0].points.every((p) => p.result === 'failure' && p.outcome === 'HTTP 503')).toBe(true);
     expect(windowed.markers.map((m) => m.kind)).toEqual(['not-ready']);
+  });
+});
+
+describe('probe history increments', () => {
+  it('appends new attempts and keeps the newest 500 per container, as the agent does', () => {
+    const a = Array.from({ length: 499 }, (_, i) => attempt(i, 'success'));
+    const other = [attempt(0, 'failure', { container: 'side' })];
+    const merged = mergeAttempts([...a, ...other], [attempt(600, 'failure'), attempt(601, 'failure')]);
+    const app = merged.filter((x) => x.container === 'app');
+    expect(app).toHaveLength(500);
+    expect(app[0].time).toBe(at(1));
+    expect(app.at(-1)!.time).toBe(at(601));
+    expect(merged.filter((x) => x.container === 'side')).toHaveLength(1);
+    const small = [attempt(0, 'success')];
+    expect(mergeAttempts(small, [])).not.toBe(small);
   });
 });
 

@@ -186,3 +186,26 @@ export function summarize(attempts: readonly ProbeAttempt[], now: number): Probe
   }
   return out.sort((a, b) => Number(b.state === 'failing') - Number(a.state === 'failing'));
 }
+
+/** As many attempts per container as the node agent keeps. */
+export const ATTEMPTS_KEPT = 500;
+
+/**
+ * `have` with the `next` attempts appended (both oldest first), keeping the newest ATTEMPTS_KEPT
+ * per container as the agent does. Returns a new array (the views compare by identity).
+ */
+export function mergeAttempts(have: readonly ProbeAttempt[], next: readonly ProbeAttempt[]): ProbeAttempt[] {
+  const all = [...have, ...next];
+  const counts = new Map<string, number>();
+  for (const a of all) counts.set(a.container, (counts.get(a.container) ?? 0) + 1);
+  if ([...counts.values()].every((n) => n <= ATTEMPTS_KEPT)) return all;
+  const drop = new Map([...counts].map(([c, n]) => [c, Math.max(0, n - ATTEMPTS_KEPT)]));
+  return all.filter((a) => {
+    const d = drop.get(a.container) ?? 0;
+    if (d > 0) {
+      drop.set(a.container, d - 1);
+      return false;
+    }
+    return true;
+  });
+}
