@@ -9,9 +9,10 @@ import type { ExecSession } from '../engine/runtime/types.js';
 import type { ExecInput, ExecMessage } from '../ipc/contract.js';
 import type { Subscription } from './watch-subscription.js';
 
-/** Output is coalesced for this long so a burst of tiny writes is one message. */
-export const EXEC_FLUSH_MS = 8;
-/** …or until this many characters are waiting. */
+/**
+ * Output read in one turn of the event loop goes out as one message (flushed on setImmediate, so
+ * an interactive echo is not held back by a timer); a message never exceeds this many characters.
+ */
 export const EXEC_MAX_MESSAGE = 64 * 1024;
 
 export interface ExecSubscription extends Subscription {
@@ -25,7 +26,7 @@ export function startExec(
 ): ExecSubscription {
   let stopped = false;
   const pending: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
-  let timer: ReturnType<typeof setTimeout> | null = null;
+  let timer: ReturnType<typeof setImmediate> | null = null;
   const flush = (): void => {
     timer = null;
     for (const stream of ['stdout', 'stderr'] as const) {
@@ -43,7 +44,7 @@ export function startExec(
         if (stopped) return;
         pending[stream] += typeof chunk === 'string' ? chunk : decoder.write(chunk);
         if (pending[stream].length >= EXEC_MAX_MESSAGE) flush();
-        else timer ??= setTimeout(flush, EXEC_FLUSH_MS);
+        else timer ??= setImmediate(flush);
       });
       const end = () => {
         pending[stream] += decoder.end();
@@ -60,7 +61,7 @@ export function startExec(
       // The exit code can come before the last output is read: give the streams a moment.
       await Promise.race([outputs, new Promise((r) => setTimeout(r, 500))]);
       if (stopped) return;
-      if (timer) clearTimeout(timer);
+      if (timer) clearImmediate(timer);
       flush();
       send({ exit: code });
       stopped = true;
@@ -78,7 +79,7 @@ export function startExec(
     stop() {
       if (stopped) return;
       stopped = true;
-      if (timer) clearTimeout(timer);
+      if (timer) clearImmediate(timer);
       session.stdin?.end();
       session.close();
     },

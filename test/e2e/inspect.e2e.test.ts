@@ -135,10 +135,32 @@ describe.skipIf(!executablePath)('a person inspects pods, jobs and nodes (web mo
     await expect.poll(() => view.terminalText(term), { timeout: 15_000 }).toMatch(/[#$] *$/m);
     await view.type(term, 'echo hi');
     await expect.poll(() => view.terminalText(term), { timeout: 10_000 }).toMatch(/^hi\s*$/m);
+    // Keystroke to echo on screen, through the WebSocket bridge, the engine and Docker's exec
+    // (measured from here, so it includes Playwright's own round trips: an upper bound).
+    const line = async () =>
+      (await view.terminalText(term))
+        .split('\n')
+        .filter((l) => l.startsWith('/ #'))
+        .at(-1) ?? '';
+    const latencies: number[] = [];
+    for (let i = 1; i <= 20; i++) {
+      const started = performance.now();
+      await page.keyboard.type('x');
+      await expect.poll(async () => (await line()).trimEnd().endsWith('x'.repeat(i)), { interval: 2 }).toBe(true);
+      latencies.push(performance.now() - started);
+    }
+    await page.keyboard.press('Control+U');
+    latencies.sort((a, b) => a - b);
+    const median = latencies[10];
+    console.log(
+      `terminal keystroke → echo: median ${median.toFixed(1)} ms, max ${latencies[19].toFixed(1)} ms (20 keys)`,
+    );
+    expect(median).toBeLessThan(250);
     // Paste from the clipboard into the session.
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await page.evaluate(() => navigator.clipboard.writeText('echo pasted-$((6+1))'));
     await view.main.getByRole('button', { name: 'Paste' }).click();
+    await expect.poll(() => line(), { timeout: 10_000 }).toMatch(/echo pasted-\$\(\(6\+1\)\) *$/);
     await page.keyboard.press('Enter');
     await expect.poll(() => view.terminalText(term), { timeout: 10_000 }).toMatch(/^pasted-7\s*$/m);
     // The terminal's size follows the window: the process's `stty size` before and after a resize.
