@@ -200,6 +200,12 @@ describe('inspection channels', () => {
     expect(reply.result.metadata.name).toMatch(/^nightly-manual-/);
     expect(reply.result.metadata.annotations['cronjob.kubernetes.io/instantiate']).toBe('manual');
     expect(reply.result.metadata.ownerReferences[0].kind).toBe('CronJob');
+    // A second click right after is a second run, not a name conflict.
+    await new Promise((r) => setTimeout(r, 2));
+    const again = await ask(RUN_CRONJOB, { namespace: 'default', name: 'nightly' });
+    expect(again.ok).toBe(true);
+    const jobs = await engine.api.list({ group: 'batch', resource: 'jobs', namespace: 'default' });
+    expect(jobs.items).toHaveLength(2);
     expect(await ask(RUN_CRONJOB, { namespace: 'default', name: 'missing' })).toMatchObject({
       ok: false,
       error: { code: 404 },
