@@ -3,6 +3,7 @@
 // routable from the host on Docker Desktop). App containers join it with `container:<id>`.
 import type Dockerode from 'dockerode';
 import {
+  LABEL_CLUSTER,
   LABEL_CONTAINER_NAME,
   LABEL_POD_NAME,
   LABEL_POD_NAMESPACE,
@@ -16,6 +17,7 @@ import {
 } from '../types.js';
 import { call, messageOf, parseDockerTime, translate } from './client.js';
 import { createNamed, containerName, removeContainer } from './containers.js';
+import { addSandboxRoutes, LABEL_NETWORK_CLUSTER, LABEL_NETWORK_ROLE } from './cluster-network.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -56,6 +58,7 @@ export function sandboxCreateOptions(spec: SandboxSpec): Dockerode.ContainerCrea
       NetworkMode: spec.network,
       Dns: spec.dnsServers,
       DnsSearch: spec.dnsSearch,
+      DnsOptions: spec.dnsOptions,
       ExtraHosts: spec.extraHosts,
     },
   };
@@ -121,6 +124,17 @@ export async function runSandbox(docker: Dockerode, endpoint: string, spec: Sand
     const conflict = portConflict(error, spec);
     if (conflict) throw conflict;
     translate(endpoint, error);
+  }
+  if (spec.routes?.length && spec.routeHelperImage) {
+    try {
+      await addSandboxRoutes(docker, endpoint, container.id, spec.routeHelperImage, spec.routes, {
+        [LABEL_NETWORK_CLUSTER]: spec.labels[LABEL_CLUSTER] ?? '',
+        [LABEL_NETWORK_ROLE]: 'route-helper',
+      });
+    } catch (error) {
+      await removeContainer(docker, endpoint, container.id);
+      throw error;
+    }
   }
   const info = await call(endpoint, () => container.inspect());
   return toSandboxStatus(info, spec.network);
