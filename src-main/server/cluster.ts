@@ -11,6 +11,7 @@ import { DockerRuntime } from '../engine/runtime/docker/docker-runtime.js';
 import { ClusterNetwork } from '../engine/network/cluster-network.js';
 import { startApiListener, type ApiListener } from './api-listener.js';
 import { podIOHandlers } from './api/pod-io-http.js';
+import { ServiceProxy } from '../engine/network/service-proxy.js';
 import { writePrivate } from './pki.js';
 
 export interface ClusterOptions {
@@ -39,6 +40,8 @@ export interface Cluster {
   clusterId: string;
   /** The cluster network (docker runtime only; undefined when it could not be set up). */
   network?: ClusterNetwork;
+  /** NodePort and LoadBalancer listeners on 127.0.0.1 (undefined without controllers). */
+  serviceProxy?: ServiceProxy;
   /** Stop the control plane; pods keep running (the next start adopts them). */
   stop(): Promise<void>;
   /** Stop every pod's containers, then the control plane. */
@@ -86,7 +89,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       nodeRead: agent.io,
     });
     const sim = simulated;
+    const controllers = engine.controllers;
+    const serviceProxy = controllers
+      ? new ServiceProxy({
+          informers: controllers.informers,
+          api: engine.api,
+          clock: engine.clock,
+          recorder: engine.recorder('service-proxy'),
+        })
+      : undefined;
+    serviceProxy?.start();
     const stopAll = async (stopPods: boolean) => {
+      await serviceProxy?.close();
       await api.close();
       await sim.stop();
       if (stopPods) await agent.stopCluster();
@@ -104,6 +118,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       simulated: sim,
       clusterId,
       ...(network ? { network } : {}),
+      serviceProxy,
       stop: () => stopAll(false),
       stopCluster: () => stopAll(true),
     };

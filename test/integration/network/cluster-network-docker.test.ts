@@ -20,13 +20,11 @@ import {
   TEST_IMAGE,
 } from '../../fixtures/images.js';
 import type { KubeObject } from '../../../src-main/engine/api/types.js';
-import { EndpointsMirror } from './endpoints-mirror.js';
 
 const docker = await dockerOrSkip();
 
 let cluster: Cluster;
 let dataDir: string;
-let mirror: EndpointsMirror | undefined;
 
 const POD = { group: '', resource: 'pods', namespace: 'default' };
 const SVC = { group: '', resource: 'services', namespace: 'default' };
@@ -135,7 +133,6 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
       sandboxImage: PAUSE_IMAGE,
       networkImage: NETWORK_IMAGE,
     });
-    mirror = new EndpointsMirror(cluster.engine);
     const api = cluster.engine.api;
     await api.create(SVC, {
       apiVersion: 'v1',
@@ -190,7 +187,6 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
   }, 180_000);
 
   afterAll(async () => {
-    mirror?.stop();
     if (cluster) {
       await cluster.stopCluster();
       await cluster.network?.remove();
