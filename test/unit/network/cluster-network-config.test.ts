@@ -6,6 +6,7 @@ import { buildNetdConfig } from '../../../src-main/engine/network/netd-config.js
 import { serviceEnvVars, servicesForPod } from '../../../src-main/engine/network/service-env.js';
 import { podDnsConfig } from '../../../src-main/engine/network/pod-dns.js';
 import { defaultSubnetCandidates, layoutFor } from '../../../src-main/engine/network/subnet.js';
+import { parseServeArgs } from '../../../src-main/server/serve-args.js';
 
 const svc = (name: string, spec: Service['spec'], ns = 'default'): Service => ({
   metadata: { name, namespace: ns },
@@ -272,5 +273,21 @@ describe('cluster network subnet', () => {
     expect(candidates[0]).toBe('10.250.0.0/20');
     expect(candidates).toHaveLength(80);
     for (const c of candidates) expect(typeof layoutFor(c)).toBe('object');
+  });
+});
+
+describe('serve flags for the cluster network', () => {
+  it('--network-image and --network-subnet reach the run command; a bad subnet is a usage error naming the flag', () => {
+    expect(parseServeArgs(['--network-image', 'my/netd:1', '--network-subnet', '10.251.0.0/20'])).toMatchObject({
+      kind: 'run',
+      networkImage: 'my/netd:1',
+      networkSubnet: '10.251.0.0/20',
+    });
+    const bad = parseServeArgs(['--network-subnet', '10.100.0.0/16']);
+    expect(bad).toEqual({
+      kind: 'usage-error',
+      message:
+        '--network-subnet: network subnet 10.100.0.0/16 overlaps the Service CIDR 10.96.0.0/12; choose a subnet outside it',
+    });
   });
 });
