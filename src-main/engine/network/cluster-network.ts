@@ -98,9 +98,11 @@ export class ClusterNetwork {
     await fsp.mkdir(this.#scriptDir, { recursive: true });
     const script = await readNetdScript();
     await fsp.writeFile(path.join(this.#scriptDir, NETD_SCRIPT_NAME), script);
-    await this.#write();
+    // Watch from the version the first config is built at, so no change falls in between.
     const rv = String(this.#engine.store.resourceVersion);
-    for (const resource of ['services', 'endpoints', 'pods']) {
+    await this.#write();
+    // Pods are not watched: a pod's readiness or IP reaches netd through its Endpoints.
+    for (const resource of ['services', 'endpoints']) {
       this.#watches.push(
         this.#engine.api.watch({ group: '', resource }, { resourceVersion: rv }, () => this.#schedule()),
       );
@@ -196,7 +198,7 @@ export class ClusterNetwork {
       {
         services: store.list('/services') as Service[],
         endpoints: store.list('/endpoints') as Endpoints[],
-        pods: store.list('/pods') as Pod[],
+        pod: (namespace, name) => store.get(`/pods/${namespace}/${name}`) as Pod | undefined,
       },
       this.layout!.serviceCIDR,
     );

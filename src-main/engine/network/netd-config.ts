@@ -38,7 +38,7 @@ export interface NetdConfig {
 const DEFAULT_AFFINITY_SECONDS = 10800;
 
 export function buildNetdConfig(
-  input: { services: Service[]; endpoints: Endpoints[]; pods: Pod[] },
+  input: { services: Service[]; endpoints: Endpoints[]; pod: (namespace: string, name: string) => Pod | undefined },
   serviceCIDR: string,
   clusterDomain = CLUSTER_DOMAIN,
 ): NetdConfig {
@@ -50,7 +50,6 @@ export function buildNetdConfig(
     if (!list.includes(ip)) list.push(ip);
   };
   const endpointsByKey = new Map(input.endpoints.map((e) => [keyOf(e.metadata), e]));
-  const podsByKey = new Map(input.pods.map((p) => [keyOf(p.metadata), p]));
 
   for (const svc of input.services) {
     const ns = svc.metadata?.namespace ?? 'default';
@@ -74,7 +73,7 @@ export function buildNetdConfig(
     }
     // Stable per-pod names (StatefulSet pods: hostname = pod name, subdomain = governing Service).
     for (const address of ready) {
-      const host = hostnameOf(address, ns, name, podsByKey);
+      const host = hostnameOf(address, ns, name, input.pod);
       if (host) addA(`${host}.${fqdn}`, address.ip);
     }
     if (headless || !spec.clusterIP) continue;
@@ -100,11 +99,16 @@ function keyOf(meta: { namespace?: string; name?: string } | undefined): string 
   return `${meta?.namespace ?? 'default'}/${meta?.name ?? ''}`;
 }
 
-function hostnameOf(address: EndpointAddress, ns: string, service: string, pods: Map<string, Pod>): string | undefined {
+function hostnameOf(
+  address: EndpointAddress,
+  ns: string,
+  service: string,
+  podOf: (namespace: string, name: string) => Pod | undefined,
+): string | undefined {
   if (address.hostname) return address.hostname;
   const ref = address.targetRef;
   if (ref?.kind !== 'Pod' || !ref.name) return undefined;
-  const pod = pods.get(`${ref.namespace ?? ns}/${ref.name}`);
+  const pod = podOf(ref.namespace ?? ns, ref.name);
   if (pod?.spec?.hostname && pod.spec.subdomain === service) return pod.spec.hostname;
   return undefined;
 }

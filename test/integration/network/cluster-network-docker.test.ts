@@ -286,4 +286,81 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
     // Readiness → Endpoints → netd config: well under the probe period plus a few requests.
     expect(Date.now() - since).toBeLessThan(5_000);
   });
+  it('an Endpoints change reaches in-cluster traffic within milliseconds (Endpoints write → first request served by the new backend)', async () => {
+    const api = cluster.engine.api;
+    const ipOf = async (n: string) => ((await api.get({ ...POD, name: n })) as Pod).status!.podIP!;
+    const ips = { 'web-a': await ipOf('web-a'), 'web-b': await ipOf('web-b') };
+    const EP = { group: '', resource: 'endpoints', namespace: 'default' };
+    await api.create(SVC, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'manual' },
+      spec: { ports: [{ port: 80, targetPort: 9376 }] },
+    });
+    const subsets = (ip: string) => [{ addresses: [{ ip }], ports: [{ port: 9376, protocol: 'TCP' }] }];
+    await api.create(EP, {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'manual' },
+      subsets: subsets(ips['web-a']),
+    });
+    await waitFor('manual answers', async () => ((await who('manual', 1))[0] === 'web-a' ? true : undefined));
+    const samples: number[] = [];
+    let current: 'web-a' | 'web-b' = 'web-a';
+    for (let i = 0; i < 6; i++) {
+      const next: 'web-a' | 'web-b' = current === 'web-a' ? 'web-b' : 'web-a';
+      // The client polls until the other backend answers; it is started before the change.
+      const polling = sh(
+        'client',
+        `until [ "$(timeout 2 wget -q -O- http://manual/id)" = ${next} ]; do :; done; echo done`,
+      );
+      await new Promise((r) => setTimeout(r, 400));
+      const have = await api.get({ ...EP, name: 'manual' });
+      const t0 = performance.now();
+      await api.update({ ...EP, name: 'manual' }, { ...have, subsets: subsets(ips[next]) });
+      const { out } = await polling;
+      samples.push(performance.now() - t0);
+      expect(out.trim()).toBe('done');
+      current = next;
+    }
+    samples.sort((a, b) => a - b);
+    console.log(
+      `in-cluster endpoint convergence over ${samples.length} changes: median ${samples[samples.length >> 1].toFixed(0)} ms, ` +
+        `max ${samples[samples.length - 1].toFixed(0)} ms (includes docker exec completion)`,
+    );
+    expect(samples[samples.length - 1]).toBeLessThan(1_000);
+  });
+
+  it('netd survives a control-plane restart, and is re-created after "stop cluster" with Services working again', async () => {
+    const netdName = `kubedesk-netd-${cluster.clusterId}`;
+    const before = await docker!.getContainer(netdName).inspect();
+    const opts = {
+      dataDir,
+      apiPort: 0,
+      runtime: 'docker' as const,
+      sandboxImage: PAUSE_IMAGE,
+      networkImage: NETWORK_IMAGE,
+    };
+    await cluster.stop();
+    cluster = await startCluster(opts);
+    expect((await docker!.getContainer(netdName).inspect()).Id).toBe(before.Id);
+    // The restarted agent re-probes readiness (as a restarted kubelet does), so wait for it.
+    await Promise.all([podReady('web-a'), podReady('web-b'), podReady('web-c')]);
+    await waitFor('all three backends answer', async () => {
+      const answers = [...new Set(await who('web', 9))].sort();
+      return answers.join() === 'web-a,web-b,web-c' ? true : undefined;
+    });
+
+    await cluster.stopCluster();
+    await expect(docker!.getContainer(netdName).inspect()).rejects.toMatchObject({ statusCode: 404 });
+    cluster = await startCluster(opts);
+    const after = await docker!.getContainer(netdName).inspect();
+    expect(after.Id).not.toBe(before.Id);
+    expect(after.State.Running).toBe(true);
+    await Promise.all([podReady('web-a'), podReady('web-b'), podRunning('client')]);
+    await waitFor('web reachable again', async () => {
+      const answers = await who('web', 6);
+      return answers.includes('web-a') && answers.includes('web-b') ? true : undefined;
+    });
+  }, 180_000);
 });

@@ -32,7 +32,7 @@ describe('netd config', () => {
             },
           ]),
         ],
-        pods: [],
+        pod: () => undefined,
       },
       '10.96.0.0/12',
     );
@@ -76,7 +76,7 @@ describe('netd config', () => {
             { addresses: [{ ip: '10.250.8.4' }], ports: [{ name: 'http', port: 8081 }] },
           ]),
         ],
-        pods: [],
+        pod: () => undefined,
       },
       '10.96.0.0/12',
     );
@@ -105,7 +105,7 @@ describe('netd config', () => {
           }),
         ],
         endpoints: [],
-        pods: [],
+        pod: () => undefined,
       },
       '10.96.0.0/12',
     );
@@ -137,7 +137,7 @@ describe('netd config', () => {
             'data',
           ),
         ],
-        pods,
+        pod: (ns, name) => pods.find((p) => p.metadata!.namespace === ns && p.metadata!.name === name),
       },
       '10.96.0.0/12',
     );
@@ -152,7 +152,11 @@ describe('netd config', () => {
 
   it('an ExternalName Service becomes a CNAME without a trailing dot', () => {
     const config = buildNetdConfig(
-      { services: [svc('ext', { type: 'ExternalName', externalName: 'Example.ORG.' })], endpoints: [], pods: [] },
+      {
+        services: [svc('ext', { type: 'ExternalName', externalName: 'Example.ORG.' })],
+        endpoints: [],
+        pod: () => undefined,
+      },
       '10.96.0.0/12',
     );
     expect(config.records.cname).toEqual({ 'ext.default.svc.cluster.local': 'example.org' });
