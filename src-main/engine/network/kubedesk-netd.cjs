@@ -143,6 +143,21 @@ function encodeMessage(msg) {
   return Buffer.concat([header, ...questions, ...(msg.answers ?? []).map(encodeRecord)]);
 }
 
+const FLAG_TC = 0x0200;
+const UDP_LIMIT = 512;
+
+/** Encodes a response for UDP: answers that do not fit in 512 bytes are dropped and TC is set. */
+function fitUdp(msg) {
+  let out = encodeMessage(msg);
+  if (out.length <= UDP_LIMIT) return out;
+  const answers = [...(msg.answers ?? [])];
+  while (answers.length > 0 && out.length > UDP_LIMIT) {
+    answers.pop();
+    out = encodeMessage({ ...msg, flags: msg.flags | FLAG_TC, answers });
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Answering from the cluster zone
 
@@ -326,7 +341,8 @@ function main() {
   } catch (err) {
     log(`cannot watch ${path.dirname(configFile)} (${err.message}); polling only`);
   }
-  setInterval(load, 1000).unref();
+  // Docker Desktop's file sharing may not deliver inotify events: poll as well (a stat is cheap).
+  setInterval(load, 250).unref();
   load();
 
   // DNS over UDP. Forwarded queries keep their own id towards the client; upstream sees a new one.
@@ -355,11 +371,11 @@ function main() {
     });
     forwarder.send(copy, 53, upstream);
   };
-  const reply = (rinfo, query, rcode, answers, authoritative) => {
-    const flags = FLAG_QR | (authoritative ? FLAG_AA : 0) | (query.flags & FLAG_RD) | FLAG_RA | rcode;
-    dns.send(encodeMessage({ id: query.id, flags, questions: query.questions, answers }), rinfo.port, rinfo.address);
-  };
-  dns.on('message', (buf, rinfo) => {
+  /**
+   * Answers one query; `send` gets the response bytes. Over UDP a response is kept within 512
+   * bytes (TC set when answers were dropped), so the resolver retries over TCP for the rest.
+   */
+  const handle = (buf, send, udp) => {
     let query;
     try {
       query = decodeMessage(buf);
@@ -368,18 +384,23 @@ function main() {
     }
     const question = query.questions[0];
     if (!question) return;
+    const reply = (rcode, answers, authoritative) => {
+      const flags = FLAG_QR | (authoritative ? FLAG_AA : 0) | (query.flags & FLAG_RD) | FLAG_RA | rcode;
+      const msg = { id: query.id, flags, questions: query.questions, answers };
+      send(udp ? fitUdp(msg) : encodeMessage(msg));
+    };
     const local = answerLocally(config, question);
     if (!local) {
       forward(buf, (answer) => {
         if (answer) {
           answer.writeUInt16BE(query.id, 0);
-          dns.send(answer, rinfo.port, rinfo.address);
-        } else reply(rinfo, query, RCODE_SERVFAIL, [], false);
+          send(answer);
+        } else reply(RCODE_SERVFAIL, [], false);
       });
       return;
     }
     if (!local.chase || question.type !== TYPE_A) {
-      reply(rinfo, query, local.rcode, local.answers, true);
+      reply(local.rcode, local.answers, true);
       return;
     }
     // ExternalName to an outside name: resolve the target upstream, as CoreDNS does.
@@ -391,9 +412,33 @@ function main() {
       } catch {
         extra = [];
       }
-      reply(rinfo, query, 0, [...local.answers, ...extra], true);
+      reply(0, [...local.answers, ...extra], true);
+    });
+  };
+  dns.on('message', (buf, rinfo) => handle(buf, (out) => dns.send(out, rinfo.port, rinfo.address), true));
+  // DNS over TCP (RFC 7766): each message is prefixed with its 2-byte length.
+  const dnsTcp = net.createServer((sock) => {
+    let pending = Buffer.alloc(0);
+    sock.on('error', () => undefined);
+    sock.on('data', (chunk) => {
+      pending = Buffer.concat([pending, chunk]);
+      while (pending.length >= 2 && pending.length >= 2 + pending.readUInt16BE(0)) {
+        const msg = pending.subarray(2, 2 + pending.readUInt16BE(0));
+        pending = pending.subarray(2 + msg.length);
+        handle(
+          Buffer.from(msg),
+          (out) => {
+            const len = Buffer.alloc(2);
+            len.writeUInt16BE(out.length, 0);
+            if (!sock.destroyed) sock.write(Buffer.concat([len, out]));
+          },
+          false,
+        );
+      }
     });
   });
+  dnsTcp.on('error', (err) => log(`dns (tcp): ${err.message}`));
+  dnsTcp.listen(53);
   dns.on('error', (err) => log(`dns: ${err.message}`));
   dns.bind(53);
   forwarder.bind(0);
@@ -411,6 +456,7 @@ module.exports = {
   encodeName,
   decodeMessage,
   encodeMessage,
+  fitUdp,
   answerLocally,
   ServiceProxy,
   TYPE_A,
@@ -420,6 +466,7 @@ module.exports = {
   FLAG_QR,
   FLAG_AA,
   FLAG_RD,
+  FLAG_TC,
 };
 
 if (require.main === module) main();

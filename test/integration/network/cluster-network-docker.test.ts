@@ -238,6 +238,51 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
     expect(new Set(found)).toEqual(new Set([ips[0], ips[1]]));
   });
 
+  it('a headless Service too big for a UDP answer is truncated over UDP and answered whole over TCP', async () => {
+    const api = cluster.engine.api;
+    await api.create(SVC, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'big' },
+      spec: { clusterIP: 'None', ports: [{ port: 80 }] },
+    });
+    const ips = Array.from({ length: 60 }, (_, i) => `192.0.2.${i + 1}`);
+    await api.create(
+      { group: '', resource: 'endpoints', namespace: 'default' },
+      {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: 'big' },
+        subsets: [{ addresses: ips.map((ip) => ({ ip })), ports: [{ port: 80 }] }],
+      },
+    );
+    // Ask netd from inside its own container with its own codec: once over TCP, once over UDP.
+    const ask = (transport: 'tcp' | 'udp') => `
+      const m = require('/kubedesk/netd/kubedesk-netd.cjs');
+      const q = m.encodeMessage({ id: 7, flags: m.FLAG_RD, questions: [{ name: 'big.default.svc.cluster.local', type: 1 }] });
+      const done = (buf) => { const r = m.decodeMessage(buf); console.log(JSON.stringify({ tc: (r.flags & m.FLAG_TC) !== 0, n: r.answers.length })); process.exit(0); };
+      if ('${transport}' === 'udp') {
+        const s = require('node:dgram').createSocket('udp4');
+        s.on('message', done);
+        s.send(q, 53, '127.0.0.1');
+      } else {
+        const len = Buffer.alloc(2); len.writeUInt16BE(q.length);
+        const s = require('node:net').connect(53, '127.0.0.1', () => s.write(Buffer.concat([len, q])));
+        let b = Buffer.alloc(0);
+        s.on('data', (d) => { b = Buffer.concat([b, d]); if (b.length >= 2 && b.length >= 2 + b.readUInt16BE(0)) done(b.subarray(2)); });
+      }`;
+    const netd = await docker!.listContainers({ filters: { name: [`kubedesk-netd-${cluster.clusterId}`] } });
+    const run = async (transport: 'tcp' | 'udp') => {
+      const r = await cluster.runtime.execSync(netd[0].Id, ['node', '-e', ask(transport)], 10_000);
+      return JSON.parse(r.stdout.toString('utf8')) as { tc: boolean; n: number };
+    };
+    await waitFor('big resolves over TCP', async () => ((await run('tcp')).n === 60 ? true : undefined), 10_000);
+    expect(await run('tcp')).toEqual({ tc: false, n: 60 });
+    const udp = await run('udp');
+    expect(udp.tc).toBe(true);
+    expect(udp.n).toBeLessThan(60);
+  });
+
   it('a StatefulSet pod resolves by its stable name and answers there', async () => {
     const ip = ((await cluster.engine.api.get({ ...POD, name: 'db-0' })) as Pod).status!.podIP!;
     const { out } = await sh('client', 'nslookup db-0.db.default.svc.cluster.local');

@@ -28,6 +28,7 @@ interface NetdModule {
   encodeName(name: string): Buffer;
   decodeMessage(buf: Buffer): Message & { rcode: number; answers: Record[] };
   encodeMessage(msg: Message): Buffer;
+  fitUdp(msg: Message): Buffer;
   answerLocally(config: unknown, q: Question): { rcode: number; answers: Record[]; chase?: string | null } | null;
   ServiceProxy: new (
     entry: unknown,
@@ -44,6 +45,7 @@ interface NetdModule {
   RCODE_NXDOMAIN: number;
   FLAG_QR: number;
   FLAG_RD: number;
+  FLAG_TC: number;
 }
 
 const netd = createRequire(import.meta.url)('../../../src-main/engine/network/kubedesk-netd.cjs') as NetdModule;
@@ -107,6 +109,23 @@ describe('DNS messages', () => {
     const truncated = Buffer.concat([Buffer.from([0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]), Buffer.from([5, 0x61])]);
     expect(() => netd.decodeMessage(truncated)).toThrow(/past the end/);
     expect(() => netd.encodeName(`${'a'.repeat(64)}.com`)).toThrow(/longer than 63/);
+  });
+});
+
+describe('UDP size limit', () => {
+  it('a response over 512 bytes keeps the answers that fit and sets TC, so the resolver retries over TCP', () => {
+    const name = 'big.default.svc.cluster.local';
+    const answers = Array.from({ length: 40 }, (_, i) => ({ name, type: netd.TYPE_A, data: `10.250.8.${i}` }));
+    const msg = { id: 9, flags: netd.FLAG_QR, questions: [{ name, type: netd.TYPE_A }], answers };
+    expect(netd.encodeMessage(msg).length).toBeGreaterThan(512);
+    const udp = netd.fitUdp(msg);
+    expect(udp.length).toBeLessThanOrEqual(512);
+    const back = netd.decodeMessage(udp);
+    expect(back.flags & netd.FLAG_TC).toBe(netd.FLAG_TC);
+    expect(back.answers.length).toBeGreaterThan(5);
+    expect(back.answers.length).toBeLessThan(40);
+    const small = { ...msg, answers: answers.slice(0, 3) };
+    expect(netd.decodeMessage(netd.fitUdp(small)).flags & netd.FLAG_TC).toBe(0);
   });
 });
 
