@@ -115,7 +115,17 @@ export function toSandboxStatus(info: Dockerode.ContainerInspectInfo, network?: 
   };
 }
 
-export async function runSandbox(docker: Dockerode, endpoint: string, spec: SandboxSpec): Promise<SandboxStatus> {
+/**
+ * Creates and starts a sandbox. Its routes are added by a helper container; with `deferRoutes`
+ * that runs while the caller goes on (pulling images, creating containers) and the caller gets
+ * the promise to await before the pod's first container starts.
+ */
+export async function runSandbox(
+  docker: Dockerode,
+  endpoint: string,
+  spec: SandboxSpec,
+  deferRoutes?: (sandboxId: string, routing: Promise<void>) => void,
+): Promise<SandboxStatus> {
   const container = await createNamed(docker, endpoint, sandboxCreateOptions(spec));
   try {
     await container.start();
@@ -126,14 +136,19 @@ export async function runSandbox(docker: Dockerode, endpoint: string, spec: Sand
     translate(endpoint, error);
   }
   if (spec.routes?.length && spec.routeHelperImage) {
-    try {
-      await addSandboxRoutes(docker, endpoint, container.id, spec.routeHelperImage, spec.routes, {
-        [LABEL_NETWORK_CLUSTER]: spec.labels[LABEL_CLUSTER] ?? '',
-        [LABEL_NETWORK_ROLE]: 'route-helper',
-      });
-    } catch (error) {
-      await removeContainer(docker, endpoint, container.id);
-      throw error;
+    const routing = addSandboxRoutes(docker, endpoint, container.id, spec.routeHelperImage, spec.routes, {
+      [LABEL_NETWORK_CLUSTER]: spec.labels[LABEL_CLUSTER] ?? '',
+      [LABEL_NETWORK_ROLE]: 'route-helper',
+    });
+    if (deferRoutes) {
+      deferRoutes(container.id, routing);
+    } else {
+      try {
+        await routing;
+      } catch (error) {
+        await removeContainer(docker, endpoint, container.id);
+        throw error;
+      }
     }
   }
   const info = await call(endpoint, () => container.inspect());
