@@ -22,6 +22,7 @@ import {
   LABEL_NETWORK_ROLE,
   removeClusterNetwork,
   removeNetdContainer,
+  removeRouteHelpers,
 } from '../runtime/docker/cluster-network.js';
 import { buildNetdConfig, CLUSTER_DOMAIN, type NetdConfig } from './netd-config.js';
 import { NETD_SCRIPT_NAME, readNetdScript } from './netd-script.js';
@@ -94,6 +95,8 @@ export class ClusterNetwork {
       { [LABEL_NETWORK_CLUSTER]: this.#opts.clusterId },
       this.#opts.subnet,
     );
+    // Route helpers left by a crash mid-way (they are short-lived; none runs before the agent starts).
+    await removeRouteHelpers(docker, endpoint, this.#opts.clusterId);
     await fsp.mkdir(this.#configDir, { recursive: true });
     await fsp.mkdir(this.#scriptDir, { recursive: true });
     const script = await readNetdScript();

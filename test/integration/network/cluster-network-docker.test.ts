@@ -238,7 +238,7 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
     expect(new Set(found)).toEqual(new Set([ips[0], ips[1]]));
   });
 
-  it('a headless Service too big for a UDP answer is truncated over UDP and answered whole over TCP', async () => {
+  it('a headless Service too big for a UDP answer is truncated over UDP and answered whole over TCP; other names are forwarded', async () => {
     const api = cluster.engine.api;
     await api.create(SVC, {
       apiVersion: 'v1',
@@ -257,10 +257,10 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
       },
     );
     // Ask netd from inside its own container with its own codec: once over TCP, once over UDP.
-    const ask = (transport: 'tcp' | 'udp') => `
+    const ask = (transport: 'tcp' | 'udp', name = 'big.default.svc.cluster.local') => `
       const m = require('/kubedesk/netd/kubedesk-netd.cjs');
-      const q = m.encodeMessage({ id: 7, flags: m.FLAG_RD, questions: [{ name: 'big.default.svc.cluster.local', type: 1 }] });
-      const done = (buf) => { const r = m.decodeMessage(buf); console.log(JSON.stringify({ tc: (r.flags & m.FLAG_TC) !== 0, n: r.answers.length })); process.exit(0); };
+      const q = m.encodeMessage({ id: 7, flags: m.FLAG_RD, questions: [{ name: '${name}', type: 1 }] });
+      const done = (buf) => { const r = m.decodeMessage(buf); console.log(JSON.stringify({ tc: (r.flags & m.FLAG_TC) !== 0, n: r.answers.length, a: r.answers.map((x) => x.data) })); process.exit(0); };
       if ('${transport}' === 'udp') {
         const s = require('node:dgram').createSocket('udp4');
         s.on('message', done);
@@ -272,15 +272,17 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
         s.on('data', (d) => { b = Buffer.concat([b, d]); if (b.length >= 2 && b.length >= 2 + b.readUInt16BE(0)) done(b.subarray(2)); });
       }`;
     const netd = await docker!.listContainers({ filters: { name: [`kubedesk-netd-${cluster.clusterId}`] } });
-    const run = async (transport: 'tcp' | 'udp') => {
-      const r = await cluster.runtime.execSync(netd[0].Id, ['node', '-e', ask(transport)], 10_000);
-      return JSON.parse(r.stdout.toString('utf8')) as { tc: boolean; n: number };
+    const run = async (transport: 'tcp' | 'udp', name?: string) => {
+      const r = await cluster.runtime.execSync(netd[0].Id, ['node', '-e', ask(transport, name)], 10_000);
+      return JSON.parse(r.stdout.toString('utf8')) as { tc: boolean; n: number; a: string[] };
     };
     await waitFor('big resolves over TCP', async () => ((await run('tcp')).n === 60 ? true : undefined), 10_000);
-    expect(await run('tcp')).toEqual({ tc: false, n: 60 });
+    expect(await run('tcp')).toMatchObject({ tc: false, n: 60 });
     const udp = await run('udp');
     expect(udp.tc).toBe(true);
     expect(udp.n).toBeLessThan(60);
+    // A name outside the cluster domain is forwarded to Docker's DNS (here: netd's own container name).
+    expect((await run('udp', `kubedesk-netd-${cluster.clusterId}`)).a).toEqual([cluster.network!.layout!.netdIP]);
   });
 
   it('a StatefulSet pod resolves by its stable name and answers there', async () => {

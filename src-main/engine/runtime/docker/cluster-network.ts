@@ -229,3 +229,21 @@ export async function addSandboxRoutes(
     }
   }
 }
+
+/** Removes route-helper containers of a cluster that a crash left behind. */
+export async function removeRouteHelpers(docker: Dockerode, endpoint: string, clusterId: string): Promise<void> {
+  const leftovers = await call(endpoint, () =>
+    docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_NETWORK_CLUSTER}=${clusterId}`, `${LABEL_NETWORK_ROLE}=route-helper`] },
+    }),
+  );
+  await Promise.all(
+    leftovers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
+}
