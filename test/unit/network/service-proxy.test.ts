@@ -223,4 +223,18 @@ describe('node port allocation on update', () => {
       (h.engine.store.get('/services/default/other')!.spec as { ports: { nodePort: number }[] }).ports[0].nodePort,
     ).toBe(np);
   });
+
+  it('does not give a port without a nodePort the one a later port of the same Service asks for', async () => {
+    h = await harness();
+    const svc = await h.api.create(
+      svcRef(),
+      service('NodePort', [
+        { name: 'a', port: 80 },
+        { name: 'b', port: 81, nodePort: 30000 },
+      ]),
+    );
+    const ports = (svc.spec as { ports: { nodePort: number }[] }).ports.map((p) => p.nodePort);
+    expect(ports[1]).toBe(30000);
+    expect(ports[0]).not.toBe(30000);
+  });
 });
