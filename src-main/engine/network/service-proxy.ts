@@ -27,6 +27,8 @@ export const RETRY_BIND_MS = 10_000;
 /** Event reasons: the service controller's for a load balancer, and one for a node port. */
 export const REASON_LB_FAILED = 'SyncLoadBalancerFailed';
 export const REASON_NODEPORT_FAILED = 'NodePortUnavailable';
+/** A connection came in, but no ready endpoint's target port is published on the host. */
+export const REASON_TARGET_NOT_PUBLISHED = 'TargetPortNotPublished';
 export const LOAD_BALANCER_INGRESS = [{ ip: '127.0.0.1', hostname: 'localhost' }];
 
 export interface ServiceProxyOptions {
@@ -171,9 +173,32 @@ export class ServiceProxy extends Controller {
     client.once('close', () => this.#sockets.delete(client));
     const { namespace, name } = splitKey(listener.service);
     // The client address is what ClientIP affinity keys on (always loopback for the host's own clients).
-    void this.backends.forward(client, namespace, name, listener.servicePort, {
-      clientIP: client.remoteAddress?.replace(/^::ffff:/, ''),
-    });
+    void this.backends
+      .forward(client, namespace, name, listener.servicePort, {
+        clientIP: client.remoteAddress?.replace(/^::ffff:/, ''),
+      })
+      .then((answered) => {
+        if (!answered) this.#explainUnreachable(listener);
+      });
+  }
+
+  /**
+   * A connection nobody answered: when the Service has ready endpoints but none is published on
+   * 127.0.0.1 (its targetPort is not a declared containerPort), say so on the Service.
+   */
+  #explainUnreachable(listener: Listener): void {
+    const { namespace, name } = splitKey(listener.service);
+    const ready = this.backends.endpoints(namespace, name, listener.servicePort);
+    if (ready.length === 0 || ready.some((b) => b.dialPort !== undefined)) return;
+    const svc = this.#services.get(namespace, name);
+    if (!svc) return;
+    void this.#opts.recorder.event(
+      svc,
+      'Warning',
+      REASON_TARGET_NOT_PUBLISHED,
+      `Port ${listener.servicePort} cannot be reached from the host: target port ${ready[0].targetPort} of its pods ` +
+        "is not a declared containerPort, so it is not published on 127.0.0.1. Declare it under the container's ports.",
+    );
   }
 
   async #close(l: Listener): Promise<void> {

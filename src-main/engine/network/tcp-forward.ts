@@ -84,8 +84,11 @@ export function forwardConnection<B>(
       for (const chunk of kept) sock.write(chunk);
       if (clientEnded) sock.end();
       let answered = false;
+      let gaveUp = false;
+      // 'end', 'error' and 'close' may all fire for one failure: move on once.
       const giveUp = () => {
-        if (answered) return;
+        if (answered || gaveUp) return;
+        gaveUp = true;
         sock.removeAllListeners('data');
         sock.destroy();
         backend = undefined;

@@ -192,4 +192,37 @@ describe('service backends', () => {
       expect(answer).toBe('b');
     }
   });
+
+  it('moves on to exactly one other backend when a dropped connection reports end, error and close', async () => {
+    h = await harness();
+    await service(h);
+    let accepted = 0;
+    const counting = net.createServer((sock) => {
+      accepted++;
+      sock.once('data', () => sock.end('b\n'));
+    });
+    servers.push(counting);
+    await new Promise<void>((r) => counting.listen(0, '127.0.0.1', r));
+    // A reset (error + close) rather than a clean FIN: every failure event fires.
+    const resetting = net.createServer((sock) => sock.once('data', () => sock.resetAndDestroy()));
+    servers.push(resetting);
+    await new Promise<void>((r) => resetting.listen(0, '127.0.0.1', r));
+    await pod(h, 'web-a', '10.244.0.2', (resetting.address() as net.AddressInfo).port);
+    await pod(h, 'web-b', '10.244.0.3', (counting.address() as net.AddressInfo).port);
+    await pod(h, 'web-c', '10.244.0.4', (counting.address() as net.AddressInfo).port);
+    await h.settle();
+    const backends = new ServiceBackends({ informers: h.ctrl.informers, clock: h.clock });
+    const front = net.createServer((client) => void backends.forward(client, 'default', 'web', 80));
+    servers.push(front);
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const answer = await new Promise<string>((resolve, reject) => {
+      const c = net.connect((front.address() as net.AddressInfo).port, '127.0.0.1', () => c.write('hello\n'));
+      let out = '';
+      c.on('data', (d) => (out += d));
+      c.on('end', () => resolve(out));
+      c.on('error', reject);
+    });
+    expect(answer).toBe('b\n');
+    expect(accepted).toBe(1);
+  });
 });

@@ -188,6 +188,22 @@ describe('NodePort and LoadBalancer proxy', () => {
     );
     await expect(request(nodePort)).rejects.toThrow(/ECONNREFUSED/);
   });
+  it('warns on the Service when its ready endpoints target a port the pods do not publish', async () => {
+    h = await start();
+    const nodePort = await freePort(30000, 32767);
+    await backendPod(h, 'web-a', '10.244.0.2', await answering('a'));
+    await h.api.create(svcRef(), service('NodePort', [{ port: 80, targetPort: 9376, nodePort }]));
+    await settle(h);
+    await expect(request(nodePort)).resolves.toBe('');
+    await settle(h);
+    expect(events(h, 'TargetPortNotPublished')).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        name: 'web',
+        message: expect.stringContaining('target port 9376 of its pods is not a declared containerPort'),
+      }),
+    ]);
+  });
 });
 
 describe('node port allocation on update', () => {
@@ -206,5 +222,19 @@ describe('node port allocation on update', () => {
     expect(
       (h.engine.store.get('/services/default/other')!.spec as { ports: { nodePort: number }[] }).ports[0].nodePort,
     ).toBe(np);
+  });
+
+  it('does not give a port without a nodePort the one a later port of the same Service asks for', async () => {
+    h = await harness();
+    const svc = await h.api.create(
+      svcRef(),
+      service('NodePort', [
+        { name: 'a', port: 80 },
+        { name: 'b', port: 81, nodePort: 30000 },
+      ]),
+    );
+    const ports = (svc.spec as { ports: { nodePort: number }[] }).ports.map((p) => p.nodePort);
+    expect(ports[1]).toBe(30000);
+    expect(ports[0]).not.toBe(30000);
   });
 });
