@@ -221,6 +221,31 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
     expect(new Set(answers)).toEqual(new Set(['web-a', 'web-b']));
   });
 
+  it('requests through the clusterIP cost about what requests to a pod IP cost (measured from the client pod)', async () => {
+    const svc = await cluster.engine.api.get({ ...SVC, name: 'web' });
+    const ip = ((await cluster.engine.api.get({ ...POD, name: 'web-a' })) as Pod).status!.podIP!;
+    const n = 100;
+    // Timed on the host around one exec each (the exec's own cost is the same for all three).
+    const timed = async (url: string) => {
+      const started = performance.now();
+      const { out } = await sh(
+        'client',
+        `i=0; while [ $i -lt ${n} ]; do wget -q -O /dev/null ${url} || echo FAIL; i=$((i+1)); done`,
+      );
+      expect(out).not.toContain('FAIL');
+      return (performance.now() - started) / n;
+    };
+    const direct = await timed(`http://${ip}:9376/id`);
+    const viaService = await timed(`http://${(svc.spec as { clusterIP: string }).clusterIP}/id`);
+    const viaName = await timed('http://web/id');
+    console.log(
+      `in-cluster HTTP request (busybox wget, ${n} sequential, per request): pod IP ${direct.toFixed(2)} ms, ` +
+        `clusterIP ${viaService.toFixed(2)} ms (${(viaService / direct).toFixed(2)}×), ` +
+        `by name incl. DNS ${viaName.toFixed(2)} ms`,
+    );
+    expect(viaService).toBeLessThan(direct * 5 + 20);
+  });
+
   it('sessionAffinity: ClientIP keeps one client pod on one backend', async () => {
     const answers = await who('sticky:8080', 10);
     expect(answers).not.toContain('FAIL');
