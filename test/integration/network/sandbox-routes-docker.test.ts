@@ -11,7 +11,7 @@ import {
   removeClusterNetwork,
 } from '../../../src-main/engine/runtime/docker/cluster-network.js';
 import { LABEL_CLUSTER, type SandboxSpec } from '../../../src-main/engine/runtime/types.js';
-import type { NetworkLayout } from '../../../src-main/engine/network/subnet.js';
+import { overlaps, parseCidr, type NetworkLayout } from '../../../src-main/engine/network/subnet.js';
 import { dockerOrSkip, removeClusterContainers, TEST_LABELS } from '../../fixtures/docker.js';
 import { ensurePauseImage, ensureTestImage, PAUSE_IMAGE, TEST_IMAGE } from '../../fixtures/images.js';
 
@@ -55,6 +55,25 @@ describe.skipIf(!docker)('sandbox routes on Docker', () => {
   });
 
   const app = { name: 'main', image: TEST_IMAGE, command: ['sleep', '600'], env: [], mounts: [], labels: {} };
+
+  it('a second cluster on the same engine gets its own, non-overlapping subnet', async () => {
+    const other = `${clusterId}-b`;
+    try {
+      const second = await ensureClusterNetwork(docker!, runtime.endpoint, `kubedesk-${other}`, {
+        [LABEL_NETWORK_CLUSTER]: other,
+      });
+      expect(second.subnet).not.toBe(layout.subnet);
+      expect(overlaps(parseCidr(second.subnet)!, parseCidr(layout.subnet)!)).toBe(false);
+      expect(second.serviceCIDR).toBe(layout.serviceCIDR);
+    } finally {
+      expect(await removeClusterNetwork(docker!, runtime.endpoint, `kubedesk-${other}`, other)).toBe(true);
+    }
+  });
+
+  it('a network that is not ours is never removed', async () => {
+    expect(await removeClusterNetwork(docker!, runtime.endpoint, networkName, 'some-other-cluster')).toBe(false);
+    expect(await ensureClusterNetwork(docker!, runtime.endpoint, networkName, {})).toEqual(layout);
+  });
 
   it('an existing cluster network is adopted with its layout, not re-created', async () => {
     expect(await ensureClusterNetwork(docker!, runtime.endpoint, networkName, {})).toEqual(layout);
