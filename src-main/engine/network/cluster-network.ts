@@ -117,15 +117,19 @@ export class ClusterNetwork {
         `cluster network: image ${this.image} is not present; pulling it. Until then pods get no cluster DNS ` +
           'or Service IPs (set another image with --network-image).',
       );
-      void this.#runtime
-        .pullImage(this.image)
-        .then(() => (this.#stopped ? undefined : this.#startNetd(script)))
-        .catch((err: unknown) =>
+      const why = (err: unknown) => (err instanceof Error ? err.message : String(err));
+      void this.#runtime.pullImage(this.image).then(
+        () =>
+          this.#stopped
+            ? undefined
+            : this.#startNetd(script).catch((err: unknown) =>
+                console.error(`cluster network: cannot start kubedesk-netd: ${why(err)}`),
+              ),
+        (err: unknown) =>
           console.warn(
-            `cluster network: cannot pull ${this.image} (${err instanceof Error ? err.message : String(err)}); ` +
-              'pods run without cluster DNS and Service IPs.',
+            `cluster network: cannot pull ${this.image} (${why(err)}); pods run without cluster DNS and Service IPs.`,
           ),
-        );
+      );
     }
   }
 

@@ -322,6 +322,19 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
     expect(out).toContain('canonical name = web.default.svc.cluster.local');
     const answers = await who('alias', 4);
     expect(new Set(answers)).toEqual(new Set(['web-a', 'web-b']));
+    // A target outside the cluster domain is resolved upstream (Docker's DNS knows netd's name).
+    await cluster.engine.api.create(SVC, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'outside' },
+      spec: { type: 'ExternalName', externalName: `kubedesk-netd-${cluster.clusterId}` },
+    });
+    const netdIP = cluster.network!.layout!.netdIP;
+    const resolved = await waitFor('outside resolves', async () => {
+      const r = await sh('client', 'nslookup outside.default.svc.cluster.local');
+      return r.out.includes(`Address: ${netdIP}`) ? r.out : undefined;
+    });
+    expect(resolved).toContain(`canonical name = kubedesk-netd-${cluster.clusterId}`);
   });
 
   it('a name outside the cluster domain that does not exist is NXDOMAIN, not a hang', async () => {
