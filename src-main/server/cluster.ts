@@ -107,6 +107,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       else await agent.stop();
       if (stopPods) await network?.stopSystem();
       else await network?.stop();
+      await network?.removeIfUnused().catch(() => false);
       await runtime.close();
       await engine.stop();
     };

@@ -15,6 +15,7 @@ import type { Endpoints, Pod, Service } from 'kubernetes-types/core/v1';
 import type { Engine } from '../index.js';
 import type { WatchHandle } from '../apiserver/api-server.js';
 import type { DockerRuntime } from '../runtime/docker/docker-runtime.js';
+import { LABEL_CLUSTER } from '../runtime/types.js';
 import {
   ensureClusterNetwork,
   ensureNetdContainer,
@@ -232,6 +233,23 @@ export class ClusterNetwork {
     await this.stop();
     await removeNetdContainer(this.#runtime.docker, this.#runtime.endpoint, netdContainerName(this.#opts.clusterId));
     this.#netdRunning = false;
+  }
+
+  /**
+   * After a clean stop: when the cluster has no pod containers at all (none running, none stopped
+   * that a restart would need), netd and the network go too, so a cluster that never ran a pod
+   * leaves nothing behind. Returns whether they were removed.
+   */
+  async removeIfUnused(): Promise<boolean> {
+    const { docker, endpoint } = this.#runtime;
+    const pods = await docker.listContainers({
+      all: true,
+      filters: { label: [`${LABEL_CLUSTER}=${this.#opts.clusterId}`] },
+    });
+    if (pods.length > 0) return false;
+    await removeNetdContainer(docker, endpoint, netdContainerName(this.#opts.clusterId));
+    this.#netdRunning = false;
+    return removeClusterNetwork(docker, endpoint, this.name, this.#opts.clusterId);
   }
 
   /** Remove netd and the network (if nothing else is attached). Returns whether the network is gone. */

@@ -3,6 +3,9 @@
 // before the pod's first container runs; a sandbox whose route fails is stopped (so the node agent
 // re-creates it) and its containers refuse to start with the reason.
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../../src-main/engine/runtime/docker/docker-runtime.js';
 import {
@@ -13,7 +16,15 @@ import {
 import { LABEL_CLUSTER, type SandboxSpec } from '../../../src-main/engine/runtime/types.js';
 import { overlaps, parseCidr, type NetworkLayout } from '../../../src-main/engine/network/subnet.js';
 import { dockerOrSkip, removeClusterContainers, TEST_LABELS } from '../../fixtures/docker.js';
-import { ensurePauseImage, ensureTestImage, PAUSE_IMAGE, TEST_IMAGE } from '../../fixtures/images.js';
+import {
+  ensureNetworkImage,
+  ensurePauseImage,
+  ensureTestImage,
+  NETWORK_IMAGE,
+  PAUSE_IMAGE,
+  TEST_IMAGE,
+} from '../../fixtures/images.js';
+import { startCluster } from '../../../src-main/server/cluster.js';
 
 const docker = await dockerOrSkip();
 const clusterId = `routes-${randomBytes(4).toString('hex')}`;
@@ -24,7 +35,7 @@ describe.skipIf(!docker)('sandbox routes on Docker', () => {
   let layout: NetworkLayout;
 
   beforeAll(async () => {
-    await Promise.all([ensureTestImage(docker!), ensurePauseImage(docker!)]);
+    await Promise.all([ensureTestImage(docker!), ensurePauseImage(docker!), ensureNetworkImage(docker!)]);
     runtime = new DockerRuntime({ docker: docker! });
     layout = await ensureClusterNetwork(docker!, runtime.endpoint, networkName, {
       [LABEL_NETWORK_CLUSTER]: clusterId,
@@ -103,4 +114,28 @@ describe.skipIf(!docker)('sandbox routes on Docker', () => {
     expect(after.state).toBe('notready');
     expect((await runtime.inspectContainer(id))?.state).toBe('created');
   });
+
+  it('a cluster that never ran a pod leaves no network and no netd after a clean stop', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'kubedesk-net-empty-'));
+    const cluster = await startCluster({
+      dataDir,
+      apiPort: 0,
+      runtime: 'docker',
+      sandboxImage: PAUSE_IMAGE,
+      networkImage: NETWORK_IMAGE,
+    });
+    try {
+      const name = `kubedesk-${cluster.clusterId}`;
+      expect((await docker!.getNetwork(name).inspect()).Name).toBe(name);
+      expect((await docker!.getContainer(`kubedesk-netd-${cluster.clusterId}`).inspect()).State.Running).toBe(true);
+      await cluster.stop();
+      await expect(docker!.getNetwork(name).inspect()).rejects.toMatchObject({ statusCode: 404 });
+      await expect(docker!.getContainer(`kubedesk-netd-${cluster.clusterId}`).inspect()).rejects.toMatchObject({
+        statusCode: 404,
+      });
+    } finally {
+      await removeClusterContainers(docker!, cluster.clusterId);
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
