@@ -25,7 +25,7 @@ import {
   removeNetdContainer,
   removeRouteHelpers,
 } from '../runtime/docker/cluster-network.js';
-import { buildNetdConfig, CLUSTER_DOMAIN, type NetdConfig } from './netd-config.js';
+import { buildNetdConfig, CLUSTER_DOMAIN } from './netd-config.js';
 import { NETD_SCRIPT_NAME, readNetdScript } from './netd-script.js';
 import type { NetworkLayout } from './subnet.js';
 
@@ -74,7 +74,6 @@ export class ClusterNetwork {
   #lastWritten = '';
   #writing: Promise<void> = Promise.resolve();
   #stopped = false;
-  #writes = 0;
 
   constructor(engine: Engine, runtime: DockerRuntime, opts: ClusterNetworkOptions) {
     this.#engine = engine;
@@ -168,20 +167,10 @@ export class ClusterNetwork {
     };
   }
 
-  /** The configuration netd runs with now (tests). */
-  async currentConfig(): Promise<NetdConfig> {
-    await this.flush();
-    return JSON.parse(this.#lastWritten) as NetdConfig;
-  }
-
   /** Resolves once every change seen so far is written. */
   async flush(): Promise<void> {
     while (this.#scheduled) await new Promise((r) => setImmediate(r));
     await this.#writing;
-  }
-
-  get writes(): number {
-    return this.#writes;
   }
 
   #schedule(): void {
@@ -217,7 +206,6 @@ export class ClusterNetwork {
     await fsp.writeFile(tmp, text);
     await fsp.rename(tmp, file);
     this.#lastWritten = text;
-    this.#writes++;
   }
 
   /** Stop following the store; netd keeps serving the last configuration (pods keep running). */

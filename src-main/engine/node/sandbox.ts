@@ -178,8 +178,13 @@ function sandboxNetworking(ctx: AgentContext, pod: Pod): Partial<SandboxSpec> {
   const pn = ctx.podNetwork?.();
   const network = pn?.network ?? ctx.network;
   const dns = podDnsConfig(pod, pn?.dnsServer, pn?.clusterDomain);
+  // A pod with spec.subdomain has the FQDN <hostname>.<subdomain>.<ns>.svc.<domain> (kubelet GeneratePodHostNameAndDomain).
+  const subdomain = pod.spec?.subdomain;
+  const domainname =
+    subdomain && pn ? `${subdomain}.${pod.metadata?.namespace ?? 'default'}.svc.${pn.clusterDomain}` : undefined;
   return {
     ...(network ? { network } : {}),
+    ...(domainname ? { domainname } : {}),
     ...(dns.servers ? { dnsServers: dns.servers } : {}),
     ...(dns.search ? { dnsSearch: dns.search } : {}),
     ...(dns.options ? { dnsOptions: dns.options } : {}),

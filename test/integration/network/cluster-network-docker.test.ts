@@ -315,6 +315,9 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
     const { out } = await sh('client', 'nslookup db-0.db.default.svc.cluster.local');
     expect(out).toContain(`Address: ${ip}`);
     expect(await who('db-0.db:9376', 1)).toEqual(['db-0']);
+    // Inside, the pod knows its own FQDN (hostname + subdomain), as in Kubernetes.
+    const fqdn = await sh('db-0', 'hostname; hostname -f');
+    expect(fqdn.out.trim().split('\n')).toEqual(['db-0', 'db-0.db.default.svc.cluster.local']);
   });
 
   it('an ExternalName Service resolves as a CNAME to its target', async () => {

@@ -49,6 +49,7 @@ export function sandboxCreateOptions(spec: SandboxSpec): Dockerode.ContainerCrea
     name: containerName(SANDBOX_CONTAINER_NAME, labels),
     Image: spec.image,
     Hostname: spec.hostname,
+    ...(spec.domainname ? { Domainname: spec.domainname } : {}),
     Labels: labels,
     ExposedPorts: exposed,
     HostConfig: {
