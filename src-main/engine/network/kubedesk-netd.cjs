@@ -36,7 +36,10 @@ const FLAG_RA = 0x0080;
 /** Short TTLs: endpoints change as pods come and go (CoreDNS's kubernetes plugin defaults to 5 s). */
 const TTL_SECONDS = 5;
 const FORWARD_TIMEOUT_MS = 2000;
-const CONNECT_TIMEOUT_MS = 3000;
+/** In-cluster connects take well under a millisecond; an address that does not answer is skipped after this. */
+const CONNECT_TIMEOUT_MS = 1000;
+/** Sticky entries are swept once the table grows past this (expired ones only). */
+const STICKY_SWEEP_AT = 10000;
 
 // ---------------------------------------------------------------------------------------------
 // DNS messages (RFC 1035 §4)
@@ -253,6 +256,10 @@ class ServiceProxy {
         clearTimeout(timer);
         upstream.setNoDelay(true);
         if (this.affinitySeconds > 0) {
+          if (this.sticky.size >= STICKY_SWEEP_AT) {
+            const now = Date.now();
+            for (const [ip, held] of this.sticky) if (held.until <= now) this.sticky.delete(ip);
+          }
           this.sticky.set(clientIP, {
             backend: `${backend.ip}:${backend.port}`,
             until: Date.now() + this.affinitySeconds * 1000,
