@@ -120,7 +120,7 @@ export class ServiceProxy extends Controller {
       if (w) {
         l.servicePort = w.servicePort;
         l.kind = w.kind;
-      } else await this.#close(l);
+      } else void this.#close(l);
     }
     if (!svc) return;
     const failures: string[] = [];
@@ -201,10 +201,15 @@ export class ServiceProxy extends Controller {
     );
   }
 
-  async #close(l: Listener): Promise<void> {
+  /**
+   * Stop listening. The port is released at once; connections already proxied carry on (as
+   * established connections survive a Service change in Kubernetes) — only `close()` ends them.
+   * Resolves when the last of them has ended, so a sync must not wait for it.
+   */
+  #close(l: Listener): Promise<void> {
     this.#listeners.delete(l.hostPort);
-    if (!l.bound) return;
-    await new Promise<void>((resolve) => l.server.close(() => resolve()));
+    if (!l.bound) return Promise.resolve();
+    return new Promise<void>((resolve) => l.server.close(() => resolve()));
   }
 
   async #warn(svc: Service & KubeObject, w: Wanted, error: string): Promise<void> {
