@@ -2,7 +2,7 @@
 // directly in the same run; and endpoint convergence (pod turns Ready → it gets traffic through
 // the proxy). Every load loop is bounded by a request count or a deadline.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import Dockerode from 'dockerode';
