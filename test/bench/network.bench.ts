@@ -120,6 +120,9 @@ async function proxyVsDirect(cluster: Cluster, nodePort: number): Promise<void> 
     unit: 'ms',
     baseline: { name: "pods' published ports directly", value: p99(straight) },
   });
+  // The proxy adds one process hop (client → KubeDesk → Docker's port proxy → pod): on a busy
+  // machine each hop waits for a CPU, so the ratio depends on the load; print it.
+  console.log(`  load average during the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
   console.log(
     `  errors: proxy ${errors(viaProxy)}, direct ${errors(straight)} (of ${ROUNDS * REQUESTS_PER_ROUND} each)`,
   );
