@@ -143,6 +143,9 @@ describe('NodePort and LoadBalancer proxy', () => {
     expect((svc.status as { loadBalancer: unknown }).loadBalancer).toEqual({
       ingress: [{ ip: '127.0.0.1', hostname: 'localhost' }],
     });
+    expect(events(h, 'EnsuredLoadBalancer')).toEqual([
+      expect.objectContaining({ type: 'Normal', name: 'web', message: 'Ensured load balancer' }),
+    ]);
   });
 
   it('warns on a port it cannot bind, leaves the ingress empty, and binds once the port is free', async () => {
