@@ -188,7 +188,7 @@ export class ServiceBackends {
 
   /**
    * The dialable ready backends in the order to try them. The first is the choice for this
-   * connection (and is remembered for ClientIP affinity when `remember` is set); the rest are
+   * connection (with ClientIP affinity, the client is pinned to it); the rest are
    * fall-backs for a connect failure.
    */
   pick(namespace: string, service: string, port: number | string, clientIP?: string): ServiceBackend[] {
