@@ -2,9 +2,10 @@
 // directly in the same run; and endpoint convergence (pod turns Ready → it gets traffic through
 // the proxy). Every load loop is bounded by a request count or a deadline.
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Dockerode from 'dockerode';
 import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
 import type { KubeObject } from '../../src-main/engine/api/types.js';
@@ -37,12 +38,8 @@ interface LoadResult {
 // The load generator runs in a worker thread: clients of the proxy are other programs (a
 // browser, curl), so they must not share the event loop of the process that hosts the proxy.
 const LOAD_WORKER = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { parentPort } = require('node:worker_threads');
 const http = require('node:http');
-const { ports, n, concurrency } = workerData;
-const latencies = [];
-let errors = 0;
-let next = 0;
 function get(port) {
   return new Promise((resolve) => {
     const req = http.get({ host: '127.0.0.1', port, path: '/name', agent: false, timeout: 5000 }, (res) => {
@@ -54,30 +51,46 @@ function get(port) {
     req.on('error', () => resolve(false));
   });
 }
-async function worker() {
-  while (next < n) {
-    const i = next++;
-    const t = performance.now();
-    if (await get(ports[i % ports.length])) latencies.push(performance.now() - t);
-    else errors++;
-  }
-}
-const t0 = performance.now();
-Promise.all(Array.from({ length: concurrency }, worker)).then(() => {
+parentPort.on('message', async ({ ports, n, concurrency }) => {
+  const latencies = [];
+  let errors = 0;
+  let next = 0;
+  const worker = async () => {
+    while (next < n) {
+      const i = next++;
+      const t = performance.now();
+      if (await get(ports[i % ports.length])) latencies.push(performance.now() - t);
+      else errors++;
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
   parentPort.postMessage({ rps: latencies.length / ((performance.now() - t0) / 1000), latencies, errors });
 });
 `;
 
-/** `n` GETs, `CONCURRENCY` at a time, spread round robin over `ports`, from a worker thread. */
-function load(n: number, ports: number[]): Promise<LoadResult> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(LOAD_WORKER, { eval: true, workerData: { ports, n, concurrency: CONCURRENCY } });
-    worker.once('message', (m: LoadResult) => {
-      resolve(m);
-      void worker.terminate();
+/**
+ * One load-generator thread for the whole run (started once: starting a thread is not free, and
+ * must not fall inside a measured round). Plain JavaScript, so it runs without the tsx loader.
+ */
+class LoadGenerator {
+  #worker = new Worker(LOAD_WORKER, { eval: true, execArgv: [] });
+
+  /** `n` GETs, `CONCURRENCY` at a time, spread round robin over `ports`. */
+  run(n: number, ports: number[]): Promise<LoadResult> {
+    return new Promise((resolve, reject) => {
+      this.#worker.once('message', (m: LoadResult) => {
+        this.#worker.off('error', reject);
+        resolve(m);
+      });
+      this.#worker.once('error', reject);
+      this.#worker.postMessage({ ports, n, concurrency: CONCURRENCY });
     });
-    worker.once('error', reject);
-  });
+  }
+
+  close(): Promise<number> {
+    return this.#worker.terminate();
+  }
 }
 
 function isReadyTrue(pod: KubeObject): boolean {
@@ -90,15 +103,31 @@ async function proxyVsDirect(cluster: Cluster, nodePort: number): Promise<void> 
   const pods = (await api.list({ group: '', resource: 'pods', namespace: 'default' }, { labelSelector: 'app=bench' }))
     .items;
   const direct = pods.map((p) => publishedPorts(p as never).find((h) => h.containerPort === TEST_HTTP_PORT)!.hostPort);
+  const gen = new LoadGenerator();
+  const load = (n: number, ports: number[]) => gen.run(n, ports);
   await load(100, direct); // warm-up
   await load(100, [nodePort]);
   const viaProxy: LoadResult[] = [];
   const straight: LoadResult[] = [];
   // Interleaved rounds, so both see the same machine (2 CPUs shared with everything else).
+  // How long the KubeDesk event loop (which hosts the proxy) was blocked while proxying.
+  // A fresh histogram per round (re-enabling one would count the disabled interval as a delay);
+  // the p99 of each round is kept.
+  const loopDelay: number[] = [];
+  const idleDelay: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
+    let h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
     straight.push(await load(REQUESTS_PER_ROUND, direct));
+    h.disable();
+    idleDelay.push(h.percentile(99) / 1e6);
+    h = monitorEventLoopDelay({ resolution: 5 });
+    h.enable();
     viaProxy.push(await load(REQUESTS_PER_ROUND, [nodePort]));
+    h.disable();
+    loopDelay.push(h.percentile(99) / 1e6);
   }
+  await gen.close();
   const rps = (rs: LoadResult[]) => rs.reduce((a, r) => a + r.rps, 0) / rs.length;
   const p99 = (rs: LoadResult[]) =>
     percentile(
@@ -120,6 +149,13 @@ async function proxyVsDirect(cluster: Cluster, nodePort: number): Promise<void> 
     unit: 'ms',
     baseline: { name: "pods' published ports directly", value: p99(straight) },
   });
+  // The proxy adds one process hop (client → KubeDesk → Docker's port proxy → pod): on a busy
+  // machine each hop waits for a CPU, so the ratio depends on the load; print it.
+  console.log(
+    `  event-loop delay of the process hosting the proxy, p99 per round: ${loopDelay.map((d) => d.toFixed(1)).join(', ')} ms ` +
+      `(during the direct rounds: ${idleDelay.map((d) => d.toFixed(1)).join(', ')} ms)`,
+  );
+  console.log(`  load average during the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
   console.log(
     `  errors: proxy ${errors(viaProxy)}, direct ${errors(straight)} (of ${ROUNDS * REQUESTS_PER_ROUND} each)`,
   );

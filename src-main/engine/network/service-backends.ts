@@ -48,6 +48,7 @@ export interface ServiceBackend {
 /** kube-proxy's default ClientIP affinity timeout (v1.DefaultClientIPServiceAffinitySeconds). */
 export const DEFAULT_AFFINITY_SECONDS = 10800;
 const CONNECT_TIMEOUT_MS = 3000;
+const AFFINITY_SWEEP_AT = 1024;
 
 interface HostPortEntry {
   containerPort: number;
@@ -187,7 +188,7 @@ export class ServiceBackends {
 
   /**
    * The dialable ready backends in the order to try them. The first is the choice for this
-   * connection (and is remembered for ClientIP affinity when `remember` is set); the rest are
+   * connection (with ClientIP affinity, the client is pinned to it); the rest are
    * fall-backs for a connect failure.
    */
   pick(namespace: string, service: string, port: number | string, clientIP?: string): ServiceBackend[] {
@@ -204,6 +205,10 @@ export class ServiceBackends {
     let table = this.#affinity.get(key);
     if (!table) this.#affinity.set(key, (table = new Map()));
     const now = this.#clock.now();
+    // Expired pins are forgotten lazily; a table that grows large is swept.
+    if (table.size >= AFFINITY_SWEEP_AT) {
+      for (const [ip, a] of table) if (now - a.lastUsed > timeoutMs) table.delete(ip);
+    }
     const pinned = table.get(clientIP);
     const hit =
       pinned && now - pinned.lastUsed <= timeoutMs ? rotated.find((b) => backendKey(b) === pinned.backend) : undefined;

@@ -26,6 +26,7 @@ import { ServiceBackends } from './service-backends.js';
 export const RETRY_BIND_MS = 10_000;
 /** Event reasons: the service controller's for a load balancer, and one for a node port. */
 export const REASON_LB_FAILED = 'SyncLoadBalancerFailed';
+export const REASON_LB_ENSURED = 'EnsuredLoadBalancer';
 export const REASON_NODEPORT_FAILED = 'NodePortUnavailable';
 /** A connection came in, but no ready endpoint's target port is published on the host. */
 export const REASON_TARGET_NOT_PUBLISHED = 'TargetPortNotPublished';
@@ -120,7 +121,7 @@ export class ServiceProxy extends Controller {
       if (w) {
         l.servicePort = w.servicePort;
         l.kind = w.kind;
-      } else await this.#close(l);
+      } else void this.#close(l);
     }
     if (!svc) return;
     const failures: string[] = [];
@@ -201,10 +202,15 @@ export class ServiceProxy extends Controller {
     );
   }
 
-  async #close(l: Listener): Promise<void> {
+  /**
+   * Stop listening. The port is released at once; connections already proxied carry on (as
+   * established connections survive a Service change in Kubernetes) — only `close()` ends them.
+   * Resolves when the last of them has ended, so a sync must not wait for it.
+   */
+  #close(l: Listener): Promise<void> {
     this.#listeners.delete(l.hostPort);
-    if (!l.bound) return;
-    await new Promise<void>((resolve) => l.server.close(() => resolve()));
+    if (!l.bound) return Promise.resolve();
+    return new Promise<void>((resolve) => l.server.close(() => resolve()));
   }
 
   async #warn(svc: Service & KubeObject, w: Wanted, error: string): Promise<void> {
@@ -222,6 +228,8 @@ export class ServiceProxy extends Controller {
     if (JSON.stringify(current ?? null) === JSON.stringify(ingress ?? null)) return;
     const status = { ...(svc.status ?? {}), loadBalancer: ingress ? { ingress } : {} };
     await writeStatus(this.#opts.api, '', 'services', svc, status);
+    // The service controller's event once a load balancer is in place.
+    if (ingress) await this.#opts.recorder.event(svc, 'Normal', REASON_LB_ENSURED, 'Ensured load balancer');
   }
 
   /** Close every listener and every proxied connection. */
