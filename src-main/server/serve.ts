@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       host: command.host,
       runtime: command.runtime,
       sandboxImage: command.sandboxImage,
+      ...(command.networkImage ? { networkImage: command.networkImage } : {}),
+      ...(command.networkSubnet ? { networkSubnet: command.networkSubnet } : {}),
       simulatedNodes: command.simulatedNodes,
     });
   } catch (error) {

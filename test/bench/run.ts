@@ -7,6 +7,7 @@ import { benchRollout } from './rollout.bench.js';
 import { benchUi } from './ui.bench.js';
 import { benchLogsView } from './logs-view.bench.js';
 import { benchStartup } from './startup.bench.js';
+import { benchNetwork } from './network.bench.js';
 import { summary } from './report.js';
 
 const only = process.argv[2];
@@ -19,4 +20,5 @@ if (!only || only === 'rollout') await benchRollout();
 if (!only || only === 'ui') await benchUi();
 if (!only || only === 'logs') await benchLogsView();
 if (!only || only === 'startup') await benchStartup();
+if (!only || only === 'network') await benchNetwork();
 summary();
