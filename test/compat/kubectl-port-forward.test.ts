@@ -1,0 +1,259 @@
+// `kubectl port-forward` against a whole cluster on the real Docker engine, with kubectl 1.30
+// (SPDY/3.1 over an HTTP upgrade) and the newest kubectl (a WebSocket tunnel carrying SPDY,
+// falling back to the plain upgrade), plus client-node's v4.channel.k8s.io PortForward.
+import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { PassThrough } from 'node:stream';
+import { promisify } from 'node:util';
+import * as k8s from '@kubernetes/client-node';
+import { dockerOrSkip } from '../fixtures/docker.js';
+import { ensurePauseImage, ensureTestImage, TEST_HTTP_PORT, TEST_IMAGE } from '../fixtures/images.js';
+import { serveCluster } from './harness.js';
+import { portForwardStats } from '../../src-main/server/api/port-forward-http.js';
+
+const run = promisify(execFile);
+const docker = await dockerOrSkip();
+interface Client {
+  name: string;
+  bin: string;
+  env: Record<string, string>;
+  /** Which transport the server should see (portForwardStats key). */
+  transport: 'spdy' | 'websocketSpdy';
+}
+// kubectl 1.30 only speaks SPDY over an upgrade; 1.31+ tunnels SPDY through a WebSocket unless
+// KUBECTL_PORT_FORWARD_WEBSOCKETS=false (and falls back to the upgrade when the server refuses).
+// (/usr/bin/kubectl is a dispatcher that picks a version by the server's, so versions are named.)
+const SDK = '/usr/lib/google-cloud-sdk/bin';
+const CLIENTS: Client[] = (
+  [
+    { name: 'kubectl 1.30', bin: `${SDK}/kubectl.1.30`, env: {}, transport: 'spdy' },
+    { name: 'kubectl 1.32', bin: `${SDK}/kubectl.1.32`, env: {}, transport: 'websocketSpdy' },
+    {
+      name: 'kubectl 1.32 with WebSockets off',
+      bin: `${SDK}/kubectl.1.32`,
+      env: { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' },
+      transport: 'spdy',
+    },
+  ] as Client[]
+).filter((c) => {
+  const ok = existsSync(c.bin);
+  if (!ok) console.warn(`SKIPPED: port-forward with ${c.bin} — not installed`);
+  return ok;
+});
+
+let h: Awaited<ReturnType<typeof serveCluster>>;
+const kc = () => ['--kubeconfig', h.cluster.api.kubeconfigPath];
+
+async function kubectl(bin: string, args: string[]): Promise<{ stdout: string; stderr: string; code: number }> {
+  try {
+    const { stdout, stderr } = await run(bin, [...kc(), ...args], { timeout: 60_000 });
+    return { stdout, stderr, code: 0 };
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; code?: number };
+    return { stdout: e.stdout ?? '', stderr: e.stderr ?? '', code: typeof e.code === 'number' ? e.code : 1 };
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+    srv.on('error', reject);
+  });
+}
+
+interface Forward {
+  child: ChildProcess;
+  out: () => string;
+  stop(): Promise<void>;
+}
+
+/** Starts `kubectl port-forward` and waits for "Forwarding from". */
+async function startForward(bin: string, args: string[], env: Record<string, string> = {}): Promise<Forward> {
+  const child = spawn(bin, [...kc(), 'port-forward', ...(process.env.PF_DEBUG ? ['-v=9'] : []), ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const end = Date.now() + 20_000;
+  while (!out.includes('Forwarding from') && child.exitCode === null && Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  if (!out.includes('Forwarding from')) {
+    child.kill('SIGKILL');
+    throw new Error(`kubectl port-forward did not start: ${out}`);
+  }
+  return {
+    child,
+    out: () => out,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      await exited;
+    },
+  };
+}
+
+/** A raw HTTP/1.0 GET, so nothing keeps the connection alive. */
+function httpGet(port: number, path = '/'): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    let body = '';
+    s.on('connect', () => s.write(`GET ${path} HTTP/1.0\r\nHost: x\r\n\r\n`));
+    s.on('data', (d: Buffer) => (body += d.toString()));
+    s.on('end', () => resolve(body));
+    s.on('error', reject);
+    s.setTimeout(10_000, () => s.destroy(new Error(`GET ${path} through port ${port} timed out`)));
+  });
+}
+
+async function waitFor(cond: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  return cond();
+}
+
+const httpdPod = (name: string, declarePort: boolean) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name, labels: { app: name } },
+  spec: {
+    nodeName: 'kubedesk',
+    terminationGracePeriodSeconds: 0,
+    containers: [
+      {
+        name: 'web',
+        image: TEST_IMAGE,
+        imagePullPolicy: 'Never',
+        command: ['httpd', '-f', '-p', String(TEST_HTTP_PORT), '-h', '/www'],
+        // 9999 is published but nothing listens there.
+        ...(declarePort
+          ? {
+              ports: [
+                { name: 'http', containerPort: TEST_HTTP_PORT },
+                { name: 'idle', containerPort: 9999 },
+              ],
+            }
+          : {}),
+        readinessProbe: { tcpSocket: { port: TEST_HTTP_PORT }, periodSeconds: 1 },
+      },
+    ],
+  },
+});
+
+describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against pods on Docker', () => {
+  beforeAll(async () => {
+    await ensureTestImage(docker!);
+    await ensurePauseImage(docker!);
+    h = await serveCluster();
+    const api = h.cluster.engine.api;
+    await api.create({ group: '', resource: 'pods', namespace: 'default' }, httpdPod('web', true));
+    await api.create({ group: '', resource: 'pods', namespace: 'default' }, httpdPod('hidden', false));
+    await api.create(
+      { group: '', resource: 'services', namespace: 'default' },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'web' },
+        spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] },
+      },
+    );
+    for (const pod of ['web', 'hidden']) {
+      const r = await kubectl(CLIENTS[0].bin, ['wait', '--for=condition=Ready', `pod/${pod}`, '--timeout=60s']);
+      if (r.code !== 0) throw new Error(`pod ${pod} did not become Ready: ${r.stderr}`);
+    }
+  }, 120_000);
+  afterAll(async () => h?.stop());
+
+  for (const { name: v, bin, env, transport } of CLIENTS) {
+    it(`${v}: port-forward pod/web serves the httpd page, twice over one forward`, async () => {
+      const before = portForwardStats();
+      const local = await freePort();
+      const fwd = await startForward(bin, ['pod/web', `${local}:${TEST_HTTP_PORT}`], env);
+      try {
+        const first = await httpGet(local);
+        expect(first).toMatch(/^HTTP\/1\.[01] 200/);
+        expect(first).toContain('busybox httpd');
+        const second = await httpGet(local);
+        expect(second).toMatch(/^HTTP\/1\.[01] 200/);
+        const after = portForwardStats();
+        expect(after[transport], fwd.out()).toBe(before[transport] + 1);
+      } finally {
+        await fwd.stop();
+      }
+      expect(
+        await waitFor(() => portForwardStats().connections === 0 && portForwardStats().upstreams === 0, 5000),
+      ).toBe(true);
+    });
+
+    it(`${v}: port-forward svc/web maps the Service port to the pod's named port`, async () => {
+      const local = await freePort();
+      const fwd = await startForward(bin, ['svc/web', `${local}:80`], env);
+      try {
+        expect(fwd.out()).toContain(`-> ${TEST_HTTP_PORT}`);
+        expect(await httpGet(local)).toContain('busybox httpd');
+      } finally {
+        await fwd.stop();
+      }
+    });
+
+    it(`${v}: a port the pod does not publish is reached from inside the pod`, async () => {
+      const local = await freePort();
+      const fwd = await startForward(bin, ['pod/hidden', `${local}:${TEST_HTTP_PORT}`], env);
+      try {
+        expect(await httpGet(local)).toContain('busybox httpd');
+      } finally {
+        await fwd.stop();
+      }
+      expect(await waitFor(() => portForwardStats().upstreams === 0, 5000)).toBe(true);
+    });
+
+    it.each([
+      [9999, 'published'],
+      [9, 'unpublished'],
+    ])(`${v}: a closed %s (%s) port is reported as connection refused`, async (port) => {
+      const local = await freePort();
+      const fwd = await startForward(bin, ['pod/web', `${local}:${port}`], env);
+      try {
+        await httpGet(local).catch(() => '');
+        await waitFor(() => /connection refused/.test(fwd.out()), 10_000);
+        expect(fwd.out()).toContain('connection refused');
+        expect(fwd.out()).toMatch(new RegExp(`an error occurred forwarding \\d+ -> ${port}`));
+      } finally {
+        await fwd.stop();
+      }
+    });
+
+    it(`${v}: a missing pod is NotFound`, async () => {
+      const r = await kubectl(bin, ['port-forward', 'pod/nope', '18080:80']);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('pods "nope" not found');
+    });
+  }
+
+  it('client-node PortForward (v4.channel.k8s.io) fetches the page', async () => {
+    const kcfg = new k8s.KubeConfig();
+    kcfg.loadFromFile(h.cluster.api.kubeconfigPath);
+    const pf = new k8s.PortForward(kcfg);
+    const output = new PassThrough();
+    const errors = new PassThrough();
+    const input = new PassThrough();
+    let body = '';
+    output.on('data', (d: Buffer) => (body += d.toString()));
+    let errText = '';
+    errors.on('data', (d: Buffer) => (errText += d.toString()));
+    const ws = await pf.portForward('default', 'web', [TEST_HTTP_PORT], output, errors, input);
+    input.write('GET / HTTP/1.0\r\nHost: x\r\n\r\n');
+    expect(await waitFor(() => body.includes('</html>') || body.includes('busybox httpd'), 10_000)).toBe(true);
+    expect(body).toMatch(/^HTTP\/1\.[01] 200/);
+    expect(errText).toBe('');
+    (ws as { close(): void }).close();
+  });
+});
