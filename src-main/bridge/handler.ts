@@ -15,6 +15,7 @@ import {
   EVENTS,
   GET,
   LIST,
+  OPEN_PORT,
   PATCH,
   REQUEST_CHANNELS,
   SCALE,
@@ -32,6 +33,7 @@ import { parseRequest } from '../ipc/schemas.js';
 import { fromStatus, toErrorInfo } from './errors.js';
 import { columnsOf, kindOf, rowOf } from './rows.js';
 import { BridgeSession, type LogSource, type SubscriptionSink } from './session.js';
+import { PortOpener, type PodPortDialer } from './open-port.js';
 
 /** What the bridge needs of the Engine (a real cluster through client-node can provide it too). */
 export interface BridgeEngine {
@@ -44,6 +46,8 @@ export interface BridgeOptions {
   version: string;
   /** Pod logs, once a node agent provides them; without it `logs` subscriptions are refused. */
   logs?: LogSource;
+  /** Streams to pod ports (the node agent's port-forward), for "Open in browser". */
+  portForward?: PodPortDialer;
 }
 
 const FIELD_MANAGER = 'kubedesk';
@@ -53,10 +57,12 @@ type Handlers = { [C in RequestChannel]: (request: RequestOf<C>, session: Bridge
 export class BridgeHandler {
   readonly #opts: BridgeOptions;
   readonly #handlers: Handlers;
+  readonly #ports: PortOpener;
 
   constructor(opts: BridgeOptions) {
     this.#opts = opts;
     const api = opts.engine.api;
+    this.#ports = new PortOpener(api, opts.portForward);
     const now = () => opts.engine.clock.now();
     this.#handlers = {
       [CLUSTER_INFO]: async () => this.#clusterInfo(),
@@ -123,12 +129,24 @@ export class BridgeHandler {
         return { id: request.id };
       },
       [UNSUBSCRIBE]: async ({ id }, session) => ({ stopped: session.close(id) }),
+      [OPEN_PORT]: async (request, session) => {
+        if (session.closed) throw new StatusError(410, 'Gone', 'this connection is closed');
+        return this.#ports.open(request, session);
+      },
     };
   }
 
   /** A session per window or socket; `sink` receives its subscriptions' messages. */
   openSession(sink: SubscriptionSink): BridgeSession {
-    return new BridgeSession(this.#opts.engine.api, () => this.#opts.engine.clock.now(), sink, this.#opts.logs);
+    const session = new BridgeSession(
+      this.#opts.engine.api,
+      () => this.#opts.engine.clock.now(),
+      sink,
+      this.#opts.logs,
+    );
+    // Forwards started for "Open in browser" live as long as the window or socket that asked.
+    session.onDispose(() => this.#ports.closeAll(session));
+    return session;
   }
 
   /** Validates and answers one request; never throws. */

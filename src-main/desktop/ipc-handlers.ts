@@ -26,7 +26,14 @@ export function registerIpcHandlers(cluster: ClusterSource = () => null): void {
   let bridge: Promise<BridgeHandler | null> | null = null;
   const bridgeFor = async (): Promise<BridgeHandler | null> => {
     bridge ??= Promise.resolve(cluster()).then((c) =>
-      c ? new BridgeHandler({ engine: c.engine, version: app.getVersion(), logs: agentLogSource(c.agent.io) }) : null,
+      c
+        ? new BridgeHandler({
+            engine: c.engine,
+            version: app.getVersion(),
+            logs: agentLogSource(c.agent.io),
+            portForward: (ns, pod, port) => c.agent.io.portForward(ns, pod, port),
+          })
+        : null,
     );
     const b = await bridge;
     if (!b) bridge = null; // not started yet: ask again next time

@@ -123,6 +123,25 @@ export interface ErrorInfo {
   causes: ErrorCause[];
 }
 
+/** "Open in browser" for a pod or Service port. */
+export interface OpenPortRequest {
+  namespace: string;
+  kind: 'Pod' | 'Service';
+  name: string;
+  /** The pod's container port, or the Service's `port`. */
+  port: number;
+}
+
+export interface OpenPortResult {
+  /** An http(s) URL on 127.0.0.1. */
+  url: string;
+  /** `published`: the pod's own host port; `forward`: a forward main started for this window. */
+  via: 'published' | 'forward';
+  /** The pod reached (for a Service, the ready pod chosen) and its port. */
+  pod: string;
+  targetPort: number;
+}
+
 export type Reply<T> = { ok: true; result: T } | { ok: false; error: ErrorInfo };
 
 export const CLUSTER_INFO = 'kubedesk:cluster-info';
@@ -137,6 +156,7 @@ export const SCALE = 'kubedesk:scale';
 export const EVENTS = 'kubedesk:events';
 export const SUBSCRIBE = 'kubedesk:subscribe';
 export const UNSUBSCRIBE = 'kubedesk:unsubscribe';
+export const OPEN_PORT = 'kubedesk:open-port';
 /** Main → renderer only: messages of open subscriptions, tagged with their id. */
 export const SUBSCRIPTION_MESSAGE = 'kubedesk:subscription-message';
 
@@ -155,6 +175,7 @@ export interface RequestContract {
   [EVENTS]: { request: { ref: ResourceRef; uid?: string }; response: KubeObject[] };
   [SUBSCRIBE]: { request: SubscribeRequest; response: { id: string } };
   [UNSUBSCRIBE]: { request: { id: string }; response: { stopped: boolean } };
+  [OPEN_PORT]: { request: OpenPortRequest; response: OpenPortResult };
 }
 
 export type RequestChannel = keyof RequestContract;
@@ -174,6 +195,7 @@ export const REQUEST_CHANNELS = [
   EVENTS,
   SUBSCRIBE,
   UNSUBSCRIBE,
+  OPEN_PORT,
 ] as const satisfies readonly RequestChannel[];
 
 // ---- Subscriptions (streams): opened with SUBSCRIBE, messages arrive as SubscriptionMessage. ----
@@ -245,6 +267,7 @@ export interface KubedeskBridge {
   /** Opens a subscription; `onMessage` receives its messages until `unsubscribe` or its end. */
   subscribe(request: SubscribeRequest, onMessage: (message: SubscriptionMessage) => void): Promise<{ id: string }>;
   unsubscribe: Call<typeof UNSUBSCRIBE>;
+  openPort: Call<typeof OPEN_PORT>;
 }
 
 /** The functions the preload exposes, for the security test that nothing else leaks. */
@@ -261,4 +284,5 @@ export const BRIDGE_FUNCTIONS = [
   'events',
   'subscribe',
   'unsubscribe',
+  'openPort',
 ] as const satisfies readonly (keyof KubedeskBridge)[];

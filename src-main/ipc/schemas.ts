@@ -9,6 +9,7 @@ import {
   EVENTS,
   GET,
   LIST,
+  OPEN_PORT,
   PATCH,
   SCALE,
   SUBSCRIBE,
@@ -137,6 +138,12 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: Schema<RequestOf<C>> } = 
   [EVENTS]: object({ ref: namedRef, uid: optional(string({ max: 64, pattern: /^[a-f0-9-]*$/ })) }),
   [SUBSCRIBE]: subscribeRequest,
   [UNSUBSCRIBE]: object({ id: SUBSCRIPTION_ID }),
+  [OPEN_PORT]: object({
+    namespace: NAMESPACE,
+    kind: oneOf(['Pod', 'Service']),
+    name: NAME,
+    port: integer(1, 65535),
+  }),
 };
 
 /** Parses a request for `channel`, throwing a SchemaError that names the failing field. */

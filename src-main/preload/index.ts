@@ -10,6 +10,7 @@ import {
   EVENTS,
   GET,
   LIST,
+  OPEN_PORT,
   PATCH,
   SCALE,
   SUBSCRIBE,
@@ -75,6 +76,7 @@ const bridge: KubedeskBridge = {
     listeners.delete(request.id);
     return invoke(UNSUBSCRIBE, request);
   },
+  openPort: (request) => invoke(OPEN_PORT, request),
 };
 
 contextBridge.exposeInMainWorld('kubedesk', bridge);

@@ -69,6 +69,7 @@ async function main(): Promise<void> {
       engine,
       version: process.env['npm_package_version'] ?? 'dev',
       logs: agentLogSource(cluster.agent.io),
+      portForward: (ns, pod, port) => cluster.agent.io.portForward(ns, pod, port),
     }),
   );
   const elapsed = Math.round(performance.now() - started);

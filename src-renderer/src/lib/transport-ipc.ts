@@ -7,6 +7,7 @@ import {
   EVENTS,
   GET,
   LIST,
+  OPEN_PORT,
   PATCH,
   SCALE,
   SUBSCRIBE,
@@ -30,6 +31,7 @@ const FUNCTION_OF: Record<Exclude<RequestChannel, typeof SUBSCRIBE>, Exclude<key
   [SCALE]: 'scale',
   [EVENTS]: 'events',
   [UNSUBSCRIBE]: 'unsubscribe',
+  [OPEN_PORT]: 'openPort',
 };
 
 export function ipcTransport(bridge: KubedeskBridge): Transport {
