@@ -9,6 +9,7 @@ import { SimulatedNodes } from '../engine/node/simulated-nodes.js';
 import { createRuntime, type ContainerRuntime } from '../engine/runtime/index.js';
 import { startApiListener, type ApiListener } from './api-listener.js';
 import { podIOHandlers } from './api/pod-io-http.js';
+import { ServiceProxy } from '../engine/network/service-proxy.js';
 import { writePrivate } from './pki.js';
 
 export interface ClusterOptions {
@@ -31,6 +32,8 @@ export interface Cluster {
   api: ApiListener;
   simulated: SimulatedNodes;
   clusterId: string;
+  /** NodePort and LoadBalancer listeners on 127.0.0.1 (undefined without controllers). */
+  serviceProxy?: ServiceProxy;
   /** Stop the control plane; pods keep running (the next start adopts them). */
   stop(): Promise<void>;
   /** Stop every pod's containers, then the control plane. */
@@ -76,7 +79,18 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       nodeRead: agent.io,
     });
     const sim = simulated;
+    const controllers = engine.controllers;
+    const serviceProxy = controllers
+      ? new ServiceProxy({
+          informers: controllers.informers,
+          api: engine.api,
+          clock: engine.clock,
+          recorder: engine.recorder('service-proxy'),
+        })
+      : undefined;
+    serviceProxy?.start();
     const stopAll = async (stopPods: boolean) => {
+      await serviceProxy?.close();
       await api.close();
       await sim.stop();
       if (stopPods) await agent.stopCluster();
@@ -91,6 +105,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       api,
       simulated: sim,
       clusterId,
+      serviceProxy,
       stop: () => stopAll(false),
       stopCluster: () => stopAll(true),
     };

@@ -30,6 +30,7 @@ import { cronJobColumns, jobColumns } from './printers/batch.js';
 import { horizontalPodAutoscalerColumns } from './printers/autoscaling.js';
 import { ingressColumns } from './printers/networking.js';
 import { leaseColumns } from './printers/coordination.js';
+import { endpointSliceColumns } from './printers/discovery.js';
 
 export interface PrinterColumn {
   /** Header as kubectl prints it, e.g. `READY`, `PORT(S)`. */
@@ -66,6 +67,7 @@ const COLUMNS: Record<string, () => PrinterColumn[]> = {
   HorizontalPodAutoscaler: horizontalPodAutoscalerColumns,
   Ingress: ingressColumns,
   Lease: leaseColumns,
+  EndpointSlice: endpointSliceColumns,
 };
 
 /**

@@ -182,6 +182,8 @@ export const KINDS: readonly KindInfo[] = [
   }),
   // coordination.k8s.io/v1
   define({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases' }),
+  // discovery.k8s.io/v1
+  define({ group: 'discovery.k8s.io', kind: 'EndpointSlice', plural: 'endpointslices' }),
 ];
 
 const byPlural = new Map<string, KindInfo>();

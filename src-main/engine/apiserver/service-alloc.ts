@@ -22,6 +22,12 @@ interface ServiceSpec {
   clusterIPs?: string[];
   ipFamilies?: string[];
   ports?: ServicePort[];
+  allocateLoadBalancerNodePorts?: boolean;
+}
+
+/** NodePort Services, and LoadBalancer ones unless allocateLoadBalancerNodePorts is false, get node ports. */
+function wantsNodePorts(spec: ServiceSpec): boolean {
+  return spec.type === 'NodePort' || (spec.type === 'LoadBalancer' && spec.allocateLoadBalancerNodePorts !== false);
 }
 
 function ipToInt(ip: string): number | null {
@@ -82,7 +88,7 @@ export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): v
   } else if (spec.clusterIP === 'None') {
     spec.clusterIPs = ['None'];
   }
-  if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+  if (wantsNodePorts(spec)) {
     const usedPorts = new Set<number>();
     for (const s of existing)
       for (const p of (s.spec as ServiceSpec | undefined)?.ports ?? []) if (p.nodePort) usedPorts.add(p.nodePort);
@@ -115,4 +121,71 @@ export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): v
     }
   }
   svc.spec = spec;
+}
+
+/**
+ * dropTypeDependentFields (pkg/registry/core/service/strategy.go): a Service changed to
+ * ClusterIP or ExternalName releases the node ports it had, unless the update set them anew
+ * (then validation rejects them as upstream does).
+ */
+export function dropTypeDependentFields(next: KubeObject, old: KubeObject): void {
+  const n = (next.spec ?? {}) as ServiceSpec;
+  const o = (old.spec ?? {}) as ServiceSpec;
+  if (n.type === o.type || (n.type !== 'ClusterIP' && n.type !== 'ExternalName')) return;
+  const oldPorts = new Set((o.ports ?? []).map((p) => p.nodePort).filter(Boolean));
+  for (const p of n.ports ?? []) if (p.nodePort && oldPorts.has(p.nodePort)) delete p.nodePort;
+}
+
+/**
+ * Allocation on update, as the service REST storage's update does: a Service that becomes
+ * NodePort or LoadBalancer gets node ports for its ports that have none, a node port that was
+ * added or changed is checked for range and conflicts like one given at create, and a Service
+ * that leaves ExternalName gets a cluster IP. Throws 422 and changes nothing on a conflict.
+ */
+export function allocateServiceUpdate(store: ObjectStore, next: KubeObject, old: KubeObject): void {
+  const spec = (next.spec ?? {}) as ServiceSpec;
+  const before = (old.spec ?? {}) as ServiceSpec;
+  const name = next.metadata.name ?? '';
+  const self = `${next.metadata.namespace}/${name}`;
+  const others = store
+    .list('/services')
+    .filter((s) => `${s.metadata.namespace}/${s.metadata.name}` !== self)
+    .map((s) => (s.spec ?? {}) as ServiceSpec);
+  if (spec.type !== 'ExternalName' && !spec.clusterIP && before.type === 'ExternalName') {
+    // Same lowest-free scan as at create, against every other Service.
+    const used = new Set(others.map((s) => s.clusterIP).filter(Boolean));
+    for (let i = 10; i < SERVICE_CIDR_SIZE - 1; i++) {
+      const candidate = intToIp(SERVICE_CIDR_BASE + i);
+      if (!used.has(candidate)) {
+        spec.clusterIP = candidate;
+        spec.clusterIPs = [candidate];
+        spec.ipFamilies = ['IPv4'];
+        break;
+      }
+    }
+  }
+  if (!wantsNodePorts(spec)) return;
+  const usedPorts = new Set<number>();
+  for (const s of others) for (const p of s.ports ?? []) if (p.nodePort) usedPorts.add(p.nodePort);
+  const had = new Set((before.ports ?? []).map((p) => p.nodePort).filter(Boolean));
+  const mine = new Set<number>();
+  for (const [i, p] of (spec.ports ?? []).entries()) {
+    if (!p.nodePort) continue;
+    const field = `spec.ports[${i}].nodePort`;
+    if (!had.has(p.nodePort) && (usedPorts.has(p.nodePort) || mine.has(p.nodePort))) {
+      throw invalid('', 'Service', name, [cause.invalid(field, p.nodePort, 'provided port is already allocated')]);
+    }
+    mine.add(p.nodePort);
+  }
+  let nextFree = NODE_PORT_MIN;
+  for (const [i, p] of (spec.ports ?? []).entries()) {
+    if (p.nodePort) continue;
+    while ((usedPorts.has(nextFree) || mine.has(nextFree)) && nextFree <= NODE_PORT_MAX) nextFree++;
+    if (nextFree > NODE_PORT_MAX) {
+      throw invalid('', 'Service', name, [cause.invalid(`spec.ports[${i}].nodePort`, 0, 'range is full')]);
+    }
+    p.nodePort = nextFree;
+    mine.add(nextFree);
+  }
+  next.spec = spec;
 }

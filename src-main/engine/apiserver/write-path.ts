@@ -20,7 +20,7 @@ import { rfc3339 } from '../clock.js';
 import { keyFor, requireNamespace, type ApiContext, type ResolvedRef } from './context.js';
 import { toStorage } from './conversion.js';
 import { addDefaultTolerations, admitNamespace, initialStatus } from './admission.js';
-import { allocateServiceAddresses } from './service-alloc.js';
+import { allocateServiceAddresses, allocateServiceUpdate, dropTypeDependentFields } from './service-alloc.js';
 import { generateNameSuffix, hasGeneration, newUid, specChanged } from './object-meta.js';
 import { recordApply, recordUpdate } from './managed-fields.js';
 import type { WriteOptions } from './types.js';
@@ -284,6 +284,7 @@ export async function updateObject(
     if (!r.info.namespaced) delete next.metadata.namespace;
     if (r.info.hasStatusSubresource) next.status = old.status;
     carryForward(next, old);
+    if (r.info.kind === 'Service') dropTypeDependentFields(next, old);
     if (r.info.kind === 'Namespace') {
       // spec.finalizers of a namespace change only through /finalize.
       next.spec = {
@@ -311,6 +312,7 @@ export async function updateObject(
   }
   const causes = validateUpdate(next, old);
   if (causes.length > 0) throw invalidError(r, next, causes);
+  if (scope === 'main' && r.info.kind === 'Service') allocateServiceUpdate(ctx.store, next, old);
 
   if (hasGeneration(next) && specChanged(next, old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
   const now = ctx.clock.now();

@@ -18,6 +18,7 @@ import { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
 import { metricsFromNodeAgents, type MetricsAgent, type MetricsSource } from './hpa/metrics-source.js';
 import { NodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle/node-lifecycle-controller.js';
 import { Scheduler, type SchedulerOptions } from '../scheduler/scheduler.js';
+import { EndpointsController } from './endpoints/endpoints-controller.js';
 
 /** The slice of Engine the controllers need. */
 export interface ControllerHost {
@@ -35,6 +36,8 @@ export interface StartControllersOptions {
   cronJobs?: boolean;
   daemonSets?: boolean;
   statefulSets?: boolean;
+  /** Endpoints and EndpointSlices of Services. */
+  endpoints?: boolean;
   /** HPA metrics: a source, or the node agents to read them from. */
   hpa?: false | { metrics?: MetricsSource; agents?: () => Iterable<MetricsAgent> };
   nodeLifecycle?: boolean | NodeLifecycleOptions;
@@ -51,6 +54,7 @@ export interface RunningControllers {
   readonly cronJobs?: CronJobController;
   readonly daemonSets?: DaemonSetController;
   readonly statefulSets?: StatefulSetController;
+  readonly endpoints?: EndpointsController;
   readonly hpa?: HorizontalPodAutoscalerController;
   readonly nodeLifecycle?: NodeLifecycleController;
   readonly scheduler?: Scheduler;
@@ -81,6 +85,8 @@ export function startControllers(engine: ControllerHost, opts: StartControllersO
   const statefulSets = opts.statefulSets === false ? undefined : new StatefulSetController(ctx);
   if (daemonSets) controllers.push(daemonSets);
   if (statefulSets) controllers.push(statefulSets);
+  const endpoints = opts.endpoints === false ? undefined : new EndpointsController(ctx);
+  if (endpoints) controllers.push(endpoints);
   const hpa =
     opts.hpa === false
       ? undefined
@@ -110,6 +116,7 @@ export function startControllers(engine: ControllerHost, opts: StartControllersO
     cronJobs,
     daemonSets,
     statefulSets,
+    endpoints,
     hpa,
     nodeLifecycle,
     scheduler,
@@ -154,3 +161,4 @@ export { HorizontalPodAutoscalerController } from './hpa/hpa-controller.js';
 export { metricsFromNodeAgents, type MetricsSource, type PodMetricSample } from './hpa/metrics-source.js';
 export type { ScalingRecord } from './hpa/history.js';
 export { NodeLifecycleController } from './node-lifecycle/node-lifecycle-controller.js';
+export { EndpointsController } from './endpoints/endpoints-controller.js';

@@ -67,6 +67,8 @@ const PACKAGE_BY_PREFIX: [RegExp, string][] = [
   [/^(CronJob|Job|PodFailurePolicy|SuccessPolicy|UncountedTerminatedPods)/, 'io.k8s.api.batch.v1'],
   [/^(Ingress|HTTPIngress|ServiceBackendPort)/, 'io.k8s.api.networking.v1'],
   [/^Lease/, 'io.k8s.api.coordination.v1'],
+  // `Endpoint` alone (not EndpointAddress/EndpointSubset/Endpoints, which are core).
+  [/^(EndpointSlice|EndpointConditions|EndpointHints|Endpoint$|ForNode$|ForZone$)/, 'io.k8s.api.discovery.v1'],
 ];
 
 /**
@@ -75,10 +77,11 @@ const PACKAGE_BY_PREFIX: [RegExp, string][] = [
  * `CoreV1Event` → `io.k8s.api.core.v1.Event`. Names that are already qualified pass through.
  */
 export function openapiName(model: string): string {
-  const m = /^(CoreV1|V1|V2)([A-Z].*)$/.exec(model);
+  const m = /^(CoreV1|DiscoveryV1|V1|V2)([A-Z].*)$/.exec(model);
   if (!m) return model;
   const [, prefix, name] = m;
   if (prefix === 'CoreV1') return `${CORE_PKG}.${name}`;
+  if (prefix === 'DiscoveryV1') return `io.k8s.api.discovery.v1.${name}`;
   if (prefix === 'V2') return `io.k8s.api.autoscaling.v2.${name}`;
   if (META_MODELS.has(name)) return `${META_PKG}.${name}`;
   if (AUTOSCALING_V1_MODELS.has(name)) return `io.k8s.api.autoscaling.v1.${name}`;
@@ -117,7 +120,8 @@ V1CronJobSpec:jobTemplate,schedule V1CrossVersionObjectReference:kind,name V1Dae
 V1DaemonSetCondition:status,type V1DaemonSetSpec:selector,template
 V1DaemonSetStatus:currentNumberScheduled,desiredNumberScheduled,numberMisscheduled,numberReady
 V1DeploymentCondition:status,type V1DeploymentSpec:selector,template V1DownwardAPIVolumeFile:path
-V1EndpointAddress:ip V1EnvVar:name V1EphemeralContainer:name V1FileKeySelector:key,path,volumeName
+V1Endpoint:addresses V1EndpointAddress:ip V1EndpointSlice:addressType,endpoints V1ForNode:name V1ForZone:name
+V1EnvVar:name V1EphemeralContainer:name V1FileKeySelector:key,path,volumeName
 V1FlexPersistentVolumeSource:driver V1FlexVolumeSource:driver V1GCEPersistentDiskVolumeSource:pdName
 V1GRPCAction:port V1GitRepoVolumeSource:repository V1GlusterfsPersistentVolumeSource:endpoints,path
 V1GlusterfsVolumeSource:endpoints,path V1HTTPGetAction:port V1HTTPHeader:name,value

@@ -14,6 +14,7 @@ import {
   defaultService,
 } from './core.js';
 import { defaultPod } from './pod.js';
+import { defaultEndpointSlice } from './discovery.js';
 
 export { defaultPodSpec, imageTag } from './pod.js';
 export { defaultJobSpec } from './batch.js';
@@ -38,6 +39,7 @@ const DEFAULTERS: Record<string, Defaulter> = {
   'batch/v1/CronJob': defaultCronJob,
   'autoscaling/v2/HorizontalPodAutoscaler': defaultHPAv2,
   'autoscaling/v1/HorizontalPodAutoscaler': defaultHPAv1,
+  'discovery.k8s.io/v1/EndpointSlice': defaultEndpointSlice,
 };
 
 /** Apply the defaults for `obj`'s apiVersion and kind, in place. Unknown kinds are left alone. */

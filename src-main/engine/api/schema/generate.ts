@@ -48,6 +48,7 @@ const KINDS: Record<string, string> = {
   'autoscaling/v1/HorizontalPodAutoscaler': 'V1HorizontalPodAutoscaler',
   'networking.k8s.io/v1/Ingress': 'V1Ingress',
   'coordination.k8s.io/v1/Lease': 'V1Lease',
+  'discovery.k8s.io/v1/EndpointSlice': 'V1EndpointSlice',
   'v1/Status': 'V1Status',
   'v1/DeleteOptions': 'V1DeleteOptions',
   'autoscaling/v1/Scale': 'V1Scale',

@@ -36,6 +36,7 @@ import {
 } from './misc.js';
 import { validatePod, validatePodUpdate } from './pod.js';
 import { validateEndpoints, validateService, validateServiceUpdate } from './service.js';
+import { validateEndpointSlice, validateEndpointSliceUpdate } from './discovery.js';
 
 export { normalizeSecret } from './config.js';
 export { validatePodSpec, validatePodTemplateSpec } from './pod.js';
@@ -120,6 +121,11 @@ const RULES: Record<string, KindRules> = {
   'autoscaling/v1/HorizontalPodAutoscaler': { name: nameIsDNSSubdomain, create: validateHPAv1 },
   'networking.k8s.io/v1/Ingress': { name: nameIsDNSSubdomain, create: validateIngress },
   'coordination.k8s.io/v1/Lease': { name: nameIsDNSSubdomain, create: validateLease },
+  'discovery.k8s.io/v1/EndpointSlice': {
+    name: nameIsDNSSubdomain,
+    create: validateEndpointSlice,
+    update: validateEndpointSliceUpdate,
+  },
 };
 
 function rulesFor(obj: KubeObject): KindRules {
