@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     cluster = await startCluster({
       dataDir: command.dataDir,
       apiPort: command.apiPort,
+      ingressPort: command.ingressPort,
+      ingressHttpsPort: command.ingressHttpsPort,
       host: command.host,
       runtime: command.runtime,
       sandboxImage: command.sandboxImage,
