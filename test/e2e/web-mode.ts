@@ -32,7 +32,14 @@ export async function startWebMode(): Promise<WebMode> {
   if (docker) {
     await ensureTestImage(docker);
     await ensurePauseImage(docker);
-    cluster = await startCluster({ dataDir, apiPort: 0, runtime: 'docker', sandboxImage: PAUSE_IMAGE });
+    cluster = await startCluster({
+      dataDir,
+      apiPort: 0,
+      runtime: 'docker',
+      sandboxImage: PAUSE_IMAGE,
+      ingressPort: 0,
+      ingressHttpsPort: 0,
+    });
     engine = cluster.engine;
   } else {
     engine = await Engine.start({ dataDir });

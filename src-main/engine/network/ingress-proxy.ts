@@ -306,12 +306,13 @@ export class IngressProxy extends Controller {
     const { match } = resolved;
     void this.#dial(match, req).then((conn) => {
       if (!('write' in conn)) return plain(res, conn.status, conn.body);
+      // One backend connection per request: it closes when the response is done.
+      const headers = { ...this.#forwardedHeaders(req, scheme), connection: 'close' };
       const upstream = http.request({
         method: req.method,
         path: match.path,
-        headers: this.#forwardedHeaders(req, scheme),
+        headers,
         createConnection: () => conn,
-        agent: false,
       });
       upstream.on('response', (up) => {
         const headers = { ...up.headers };
