@@ -1,7 +1,10 @@
 // An Ingress on the real Docker engine: two paths to two Services, a host rule, TLS from a
 // kubernetes.io/tls Secret (SNI), 503 for a Service without ready pods, 404 for no rule.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { generateKeyPairSync } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +18,10 @@ import { ensurePauseImage, ensureTestImage, PAUSE_IMAGE, TEST_HTTP_PORT, TEST_IM
 import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
 
 const docker = await dockerOrSkip();
+const run = promisify(execFile);
+const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
+const haveKubectl = existsSync(KUBECTL);
+if (!haveKubectl) console.warn(`SKIPPED: kubectl get ingress — ${KUBECTL} is not installed`);
 
 /** A self-signed certificate for `host`, PEM. */
 function selfSigned(host: string): { cert: string; key: string } {
@@ -227,4 +234,17 @@ describe.skipIf(!docker)('Ingress on Docker', () => {
     });
     expect(cls.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class']).toBe('true');
   });
+
+  it.skipIf(!haveKubectl)(
+    'kubectl lists the default IngressClass and the Ingress with its class and address',
+    async () => {
+      const kc = ['--kubeconfig', cluster.api.kubeconfigPath];
+      // Async: the API server runs in this process, so a blocking exec would starve it.
+      const { stdout: classes } = await run(KUBECTL, [...kc, 'get', 'ingressclass']);
+      expect(classes).toMatch(/^NAME\s+CONTROLLER\s+PARAMETERS\s+AGE/);
+      expect(classes).toMatch(/kubedesk\s+kubedesk\.io\/ingress-controller\s+<none>/);
+      const { stdout: ing } = await run(KUBECTL, [...kc, 'get', 'ingress', 'site']);
+      expect(ing).toMatch(/site\s+kubedesk\s+two\.example\.com,secure\.example\.com\s+127\.0\.0\.1\s+80, 443/);
+    },
+  );
 });

@@ -149,6 +149,14 @@ describe('IngressProxy', () => {
       name: 'theirs',
     });
     expect(theirs.status ?? {}).toEqual({});
+    // DefaultIngressClass admission filled in the default class.
+    const mine = await engine.api.get({
+      group: 'networking.k8s.io',
+      resource: 'ingresses',
+      namespace: 'default',
+      name: 'mine',
+    });
+    expect((mine.spec as { ingressClassName?: string }).ingressClassName).toBe('kubedesk');
   });
 
   it('passes a WebSocket upgrade through to the backend', async () => {
