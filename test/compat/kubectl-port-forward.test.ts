@@ -213,6 +213,15 @@ describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against p
         await fwd.stop();
       }
       expect(await waitFor(() => portForwardStats().upstreams === 0, 5000)).toBe(true);
+      // The nc that carried the connection inside the pod is gone too.
+      const pod = await h.cluster.engine.api.get({ group: '', resource: 'pods', namespace: 'default', name: 'hidden' });
+      const id = (pod.status as { containerStatuses: { containerID: string }[] }).containerStatuses[0].containerID;
+      const container = docker!.getContainer(id.replace('docker://', ''));
+      const ncRunning = async () =>
+        ((await container.top()).Processes ?? []).some((p) => p.some((f) => /\bnc\b/.test(f)));
+      const end = Date.now() + 5000;
+      while ((await ncRunning()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+      expect(await ncRunning()).toBe(false);
     });
 
     it.each([
