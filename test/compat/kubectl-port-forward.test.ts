@@ -218,7 +218,7 @@ describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against p
       const id = (pod.status as { containerStatuses: { containerID: string }[] }).containerStatuses[0].containerID;
       const container = docker!.getContainer(id.replace('docker://', ''));
       const ncRunning = async () =>
-        ((await container.top()).Processes ?? []).some((p) => p.some((f) => /\bnc\b/.test(f)));
+        (((await container.top()).Processes ?? []) as string[][]).some((p) => p.some((f) => /\bnc\b/.test(f)));
       const end = Date.now() + 5000;
       while ((await ncRunning()) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
       expect(await ncRunning()).toBe(false);
