@@ -47,7 +47,12 @@ export async function startWebMode(): Promise<WebMode> {
   const ui = await startWebUi({ rendererDir: RENDERER_DIR });
   const bridge = attachWsBridge(
     ui,
-    new BridgeHandler({ engine, version: 'e2e', logs: cluster ? agentLogSource(cluster.agent.io) : undefined }),
+    new BridgeHandler({
+      engine,
+      version: 'e2e',
+      logs: cluster ? agentLogSource(cluster.agent.io) : undefined,
+      portForward: cluster ? (ns, pod, port) => cluster.agent.io.portForward(ns, pod, port) : undefined,
+    }),
   );
   return {
     engine,
