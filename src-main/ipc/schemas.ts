@@ -91,6 +91,7 @@ export const watchRequest: Schema<WatchRequest> = object({
   ref: resourceRef,
   labelSelector: optional(SELECTOR),
   fieldSelector: optional(SELECTOR),
+  summary: optional(boolean()),
 });
 
 export const logsRequest: Schema<LogsRequest> = object({

@@ -6,6 +6,8 @@ import { benchControllers } from './controllers.bench.js';
 import { benchRollout } from './rollout.bench.js';
 import { benchUi } from './ui.bench.js';
 import { benchNetwork } from './network.bench.js';
+import { benchLogsView } from './logs-view.bench.js';
+import { benchStartup } from './startup.bench.js';
 import { summary } from './report.js';
 
 const only = process.argv[2];
@@ -17,4 +19,6 @@ if (!only || only === 'controllers') await benchControllers();
 if (!only || only === 'rollout') await benchRollout();
 if (!only || only === 'ui') await benchUi();
 if (!only || only === 'network') await benchNetwork();
+if (!only || only === 'logs') await benchLogsView();
+if (!only || only === 'startup') await benchStartup();
 summary();
