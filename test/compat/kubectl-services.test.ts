@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { serveSimulatedCluster } from './harness.js';
-import { waitFor } from '../fixtures/services.js';
+import { freePort, waitFor } from '../fixtures/services.js';
 
 const run = promisify(execFile);
 const haveKubectl = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
@@ -103,5 +103,31 @@ describe.skipIf(!haveKubectl)('kubectl expose and endpoints', () => {
   it('kubectl api-resources lists endpointslices in discovery.k8s.io', async () => {
     const out = await kubectl(['api-resources', '--api-group=discovery.k8s.io']);
     expect(out).toMatch(/endpointslices\s+discovery\.k8s\.io\/v1\s+true\s+EndpointSlice/);
+  });
+
+  it('kubectl shows a LoadBalancer Service with 127.0.0.1 as its external IP once it listens', async () => {
+    const port = await freePort(20000, 29000);
+    await kubectl([
+      'expose',
+      'deployment',
+      'web',
+      '--name=web-lb',
+      '--type=LoadBalancer',
+      `--port=${port}`,
+      '--target-port=http',
+    ]);
+    const row = await waitFor(
+      'EXTERNAL-IP',
+      async () => {
+        const out = await kubectl(['get', 'svc', 'web-lb', '--no-headers']);
+        return out.includes('127.0.0.1') ? out : undefined;
+      },
+      10_000,
+    );
+    const [name, type, clusterIP, externalIP, ports] = row.trim().split(/\s+/);
+    expect([name, type, externalIP]).toEqual(['web-lb', 'LoadBalancer', '127.0.0.1']);
+    expect(clusterIP).toMatch(/^10\.(9[6-9]|1[01][0-9])\./);
+    expect(ports).toMatch(new RegExp(`^${port}:3\\d{4}/TCP$`));
+    await kubectl(['delete', 'svc', 'web-lb']);
   });
 });

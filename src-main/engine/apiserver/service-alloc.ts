@@ -93,6 +93,8 @@ export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): v
     for (const s of existing)
       for (const p of (s.spec as ServiceSpec | undefined)?.ports ?? []) if (p.nodePort) usedPorts.add(p.nodePort);
     let next = NODE_PORT_MIN;
+    // Ports asked for explicitly are never handed to an earlier port without one.
+    const requested = new Set((spec.ports ?? []).map((p) => p.nodePort).filter(Boolean));
     for (const [i, p] of (spec.ports ?? []).entries()) {
       if (p.nodePort) {
         if (p.nodePort < NODE_PORT_MIN || p.nodePort > NODE_PORT_MAX) {
@@ -112,7 +114,7 @@ export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): v
         usedPorts.add(p.nodePort);
         continue;
       }
-      while (usedPorts.has(next) && next <= NODE_PORT_MAX) next++;
+      while ((usedPorts.has(next) || requested.has(next)) && next <= NODE_PORT_MAX) next++;
       if (next > NODE_PORT_MAX) {
         throw invalid('', 'Service', name, [cause.invalid(`spec.ports[${i}].nodePort`, 0, 'range is full')]);
       }

@@ -48,6 +48,7 @@ export interface ServiceBackend {
 /** kube-proxy's default ClientIP affinity timeout (v1.DefaultClientIPServiceAffinitySeconds). */
 export const DEFAULT_AFFINITY_SECONDS = 10800;
 const CONNECT_TIMEOUT_MS = 3000;
+const AFFINITY_SWEEP_AT = 1024;
 
 interface HostPortEntry {
   containerPort: number;
@@ -100,6 +101,10 @@ export class ServiceBackends {
   #clock: Clock;
   #next = new Map<string, number>();
   #affinity = new Map<string, Map<string, Affinity>>();
+  #cache = new Map<
+    string,
+    { svc: Service; ep: unknown; pods: [string, string, unknown][]; backends: ServiceBackend[] }
+  >();
 
   constructor(opts: ServiceBackendsOptions) {
     const inf = (r: string) => {
@@ -131,8 +136,27 @@ export class ServiceBackends {
     const found = this.servicePort(namespace, service, port);
     if (!found) return [];
     const ep = this.#endpoints.get(namespace, service) as Endpoints | undefined;
-    const name = found.port.name ?? '';
-    const protocol = found.port.protocol ?? 'TCP';
+    // Cached per Service port while the Service, its Endpoints and their pods are the same
+    // stored versions (informer objects are replaced, never mutated): connections are hot.
+    const key = `${namespace}/${service}/${found.port.name ?? ''}/${found.port.protocol ?? 'TCP'}`;
+    const cached = this.#cache.get(key);
+    if (
+      cached &&
+      cached.svc === found.svc &&
+      cached.ep === ep &&
+      cached.pods.every(([ns, name, obj]) => this.#pods.get(ns, name) === obj)
+    ) {
+      return cached.backends;
+    }
+    const pods: [string, string, unknown][] = [];
+    const backends = this.#build(namespace, found.port, ep, pods);
+    this.#cache.set(key, { svc: found.svc, ep, pods, backends });
+    return backends;
+  }
+
+  #build(namespace: string, svcPort: ServicePort, ep: Endpoints | undefined, seen: [string, string, unknown][]) {
+    const name = svcPort.name ?? '';
+    const protocol = svcPort.protocol ?? 'TCP';
     const out: ServiceBackend[] = [];
     for (const subset of ep?.subsets ?? []) {
       const epPort = (subset.ports ?? []).find((p) => (p.name ?? '') === name && (p.protocol ?? 'TCP') === protocol);
@@ -143,6 +167,7 @@ export class ServiceBackends {
         if (ref?.kind === 'Pod' && ref.name) {
           b.pod = { namespace: ref.namespace ?? namespace, name: ref.name, uid: ref.uid };
           const pod = this.#pods.get(b.pod.namespace, ref.name) as Pod | undefined;
+          seen.push([b.pod.namespace, ref.name, pod]);
           if (pod && (!ref.uid || pod.metadata?.uid === ref.uid)) {
             const bound = publishedPorts(pod).find((h) => h.containerPort === epPort.port && h.protocol === protocol);
             if (bound) {
@@ -180,6 +205,10 @@ export class ServiceBackends {
     let table = this.#affinity.get(key);
     if (!table) this.#affinity.set(key, (table = new Map()));
     const now = this.#clock.now();
+    // Expired pins are forgotten lazily; a table that grows large is swept.
+    if (table.size >= AFFINITY_SWEEP_AT) {
+      for (const [ip, a] of table) if (now - a.lastUsed > timeoutMs) table.delete(ip);
+    }
     const pinned = table.get(clientIP);
     const hit =
       pinned && now - pinned.lastUsed <= timeoutMs ? rotated.find((b) => backendKey(b) === pinned.backend) : undefined;
@@ -267,20 +296,27 @@ function describe(b: ServiceBackend): string {
 /** A TCP connection to `host:port`, or a rejection after `timeoutMs`. */
 export function connectTcp(host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect({ host, port });
-    socket.setNoDelay(true);
-    const timer = setTimeout(() => {
+    const socket = net.connect({ host, port, noDelay: true });
+    // The socket's own idle timer: no extra timer object per connection.
+    socket.setTimeout(timeoutMs);
+    const onTimeout = () => {
       socket.destroy();
       reject(new Error(`connect to ${host}:${port} timed out after ${timeoutMs} ms`));
-    }, timeoutMs);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    socket.once('error', (err) => {
-      clearTimeout(timer);
+    };
+    const onError = (err: Error) => {
+      socket.off('timeout', onTimeout);
       socket.destroy();
       reject(err);
+    };
+    socket.once('timeout', onTimeout);
+    socket.once('error', onError);
+    socket.once('connect', () => {
+      socket.setTimeout(0);
+      socket.off('timeout', onTimeout);
+      socket.off('error', onError);
+      // Until the caller attaches its own, an error only destroys the socket.
+      socket.once('error', () => socket.destroy());
+      resolve(socket);
     });
   });
 }

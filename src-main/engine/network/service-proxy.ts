@@ -26,7 +26,10 @@ import { ServiceBackends } from './service-backends.js';
 export const RETRY_BIND_MS = 10_000;
 /** Event reasons: the service controller's for a load balancer, and one for a node port. */
 export const REASON_LB_FAILED = 'SyncLoadBalancerFailed';
+export const REASON_LB_ENSURED = 'EnsuredLoadBalancer';
 export const REASON_NODEPORT_FAILED = 'NodePortUnavailable';
+/** A connection came in, but no ready endpoint's target port is published on the host. */
+export const REASON_TARGET_NOT_PUBLISHED = 'TargetPortNotPublished';
 export const LOAD_BALANCER_INGRESS = [{ ip: '127.0.0.1', hostname: 'localhost' }];
 
 export interface ServiceProxyOptions {
@@ -118,7 +121,7 @@ export class ServiceProxy extends Controller {
       if (w) {
         l.servicePort = w.servicePort;
         l.kind = w.kind;
-      } else await this.#close(l);
+      } else void this.#close(l);
     }
     if (!svc) return;
     const failures: string[] = [];
@@ -171,15 +174,43 @@ export class ServiceProxy extends Controller {
     client.once('close', () => this.#sockets.delete(client));
     const { namespace, name } = splitKey(listener.service);
     // The client address is what ClientIP affinity keys on (always loopback for the host's own clients).
-    void this.backends.forward(client, namespace, name, listener.servicePort, {
-      clientIP: client.remoteAddress?.replace(/^::ffff:/, ''),
-    });
+    void this.backends
+      .forward(client, namespace, name, listener.servicePort, {
+        clientIP: client.remoteAddress?.replace(/^::ffff:/, ''),
+      })
+      .then((answered) => {
+        if (!answered) this.#explainUnreachable(listener);
+      });
   }
 
-  async #close(l: Listener): Promise<void> {
+  /**
+   * A connection nobody answered: when the Service has ready endpoints but none is published on
+   * 127.0.0.1 (its targetPort is not a declared containerPort), say so on the Service.
+   */
+  #explainUnreachable(listener: Listener): void {
+    const { namespace, name } = splitKey(listener.service);
+    const ready = this.backends.endpoints(namespace, name, listener.servicePort);
+    if (ready.length === 0 || ready.some((b) => b.dialPort !== undefined)) return;
+    const svc = this.#services.get(namespace, name);
+    if (!svc) return;
+    void this.#opts.recorder.event(
+      svc,
+      'Warning',
+      REASON_TARGET_NOT_PUBLISHED,
+      `Port ${listener.servicePort} cannot be reached from the host: target port ${ready[0].targetPort} of its pods ` +
+        "is not a declared containerPort, so it is not published on 127.0.0.1. Declare it under the container's ports.",
+    );
+  }
+
+  /**
+   * Stop listening. The port is released at once; connections already proxied carry on (as
+   * established connections survive a Service change in Kubernetes) — only `close()` ends them.
+   * Resolves when the last of them has ended, so a sync must not wait for it.
+   */
+  #close(l: Listener): Promise<void> {
     this.#listeners.delete(l.hostPort);
-    if (!l.bound) return;
-    await new Promise<void>((resolve) => l.server.close(() => resolve()));
+    if (!l.bound) return Promise.resolve();
+    return new Promise<void>((resolve) => l.server.close(() => resolve()));
   }
 
   async #warn(svc: Service & KubeObject, w: Wanted, error: string): Promise<void> {
@@ -197,6 +228,8 @@ export class ServiceProxy extends Controller {
     if (JSON.stringify(current ?? null) === JSON.stringify(ingress ?? null)) return;
     const status = { ...(svc.status ?? {}), loadBalancer: ingress ? { ingress } : {} };
     await writeStatus(this.#opts.api, '', 'services', svc, status);
+    // The service controller's event once a load balancer is in place.
+    if (ingress) await this.#opts.recorder.event(svc, 'Normal', REASON_LB_ENSURED, 'Ensured load balancer');
   }
 
   /** Close every listener and every proxied connection. */

@@ -143,6 +143,9 @@ describe('NodePort and LoadBalancer proxy', () => {
     expect((svc.status as { loadBalancer: unknown }).loadBalancer).toEqual({
       ingress: [{ ip: '127.0.0.1', hostname: 'localhost' }],
     });
+    expect(events(h, 'EnsuredLoadBalancer')).toEqual([
+      expect.objectContaining({ type: 'Normal', name: 'web', message: 'Ensured load balancer' }),
+    ]);
   });
 
   it('warns on a port it cannot bind, leaves the ingress empty, and binds once the port is free', async () => {
@@ -188,6 +191,44 @@ describe('NodePort and LoadBalancer proxy', () => {
     );
     await expect(request(nodePort)).rejects.toThrow(/ECONNREFUSED/);
   });
+  it('warns on the Service when its ready endpoints target a port the pods do not publish', async () => {
+    h = await start();
+    const nodePort = await freePort(30000, 32767);
+    await backendPod(h, 'web-a', '10.244.0.2', await answering('a'));
+    await h.api.create(svcRef(), service('NodePort', [{ port: 80, targetPort: 9376, nodePort }]));
+    await settle(h);
+    await expect(request(nodePort)).resolves.toBe('');
+    await settle(h);
+    expect(events(h, 'TargetPortNotPublished')).toEqual([
+      expect.objectContaining({
+        type: 'Warning',
+        name: 'web',
+        message: expect.stringContaining('target port 9376 of its pods is not a declared containerPort'),
+      }),
+    ]);
+  });
+
+  it('an open proxied connection does not hold up deleting its Service or syncing others', async () => {
+    h = await start();
+    const [np1, np2] = [await freePort(30000, 31000), await freePort(31000, 32767)];
+    // A backend that answers once and keeps the connection open.
+    const holding = await listenOn(0, (sock) => sock.once('data', () => sock.write('hello\n')));
+    await backendPod(h, 'web-a', '10.244.0.2', (holding.address() as net.AddressInfo).port);
+    await h.api.create(svcRef(), service('NodePort', [{ port: 80, targetPort: 8080, nodePort: np1 }]));
+    await settle(h);
+    const open = net.connect(np1, '127.0.0.1', () => open.write('hi\n'));
+    await new Promise((r) => open.once('data', r));
+    await h.api.delete(svcRef('web'));
+    await h.api.create(svcRef(), {
+      ...service('NodePort', [{ port: 80, targetPort: 8080, nodePort: np2 }]),
+      metadata: { name: 'next' },
+    });
+    await settle(h);
+    expect(proxy!.listeners().map((l) => [l.service, l.hostPort, l.bound])).toEqual([['default/next', np2, true]]);
+    await expect(request(np1)).rejects.toThrow(/ECONNREFUSED/);
+    expect(open.destroyed).toBe(false);
+    open.destroy();
+  });
 });
 
 describe('node port allocation on update', () => {
@@ -206,5 +247,19 @@ describe('node port allocation on update', () => {
     expect(
       (h.engine.store.get('/services/default/other')!.spec as { ports: { nodePort: number }[] }).ports[0].nodePort,
     ).toBe(np);
+  });
+
+  it('does not give a port without a nodePort the one a later port of the same Service asks for', async () => {
+    h = await harness();
+    const svc = await h.api.create(
+      svcRef(),
+      service('NodePort', [
+        { name: 'a', port: 80 },
+        { name: 'b', port: 81, nodePort: 30000 },
+      ]),
+    );
+    const ports = (svc.spec as { ports: { nodePort: number }[] }).ports.map((p) => p.nodePort);
+    expect(ports[1]).toBe(30000);
+    expect(ports[0]).not.toBe(30000);
   });
 });
