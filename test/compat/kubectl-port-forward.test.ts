@@ -3,6 +3,7 @@
 // falling back to the plain upgrade), plus client-node's v4.channel.k8s.io PortForward.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import net from 'node:net';
 import { PassThrough } from 'node:stream';
@@ -148,6 +149,47 @@ const httpdPod = (name: string, declarePort: boolean) => ({
   },
 });
 
+/** httpd serving 4 MiB of random bytes at /big.bin (published port), to check integrity and speed. */
+const bigFilePod = () => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { name: 'big' },
+  spec: {
+    nodeName: 'kubedesk',
+    terminationGracePeriodSeconds: 0,
+    containers: [
+      {
+        name: 'web',
+        image: TEST_IMAGE,
+        imagePullPolicy: 'Never',
+        command: [
+          'sh',
+          '-c',
+          `mkdir -p /tmp/w && head -c 4194304 /dev/urandom > /tmp/w/big.bin && exec httpd -f -p ${TEST_HTTP_PORT} -h /tmp/w`,
+        ],
+        ports: [{ containerPort: TEST_HTTP_PORT }],
+        readinessProbe: { exec: { command: ['test', '-f', '/tmp/w/big.bin'] }, periodSeconds: 1 },
+      },
+    ],
+  },
+});
+
+/** The raw bytes of a GET (HTTP/1.0, so the body ends with the connection). */
+function httpGetBytes(port: number, path: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1');
+    const chunks: Buffer[] = [];
+    s.on('connect', () => s.write(`GET ${path} HTTP/1.0\r\nHost: x\r\n\r\n`));
+    s.on('data', (d: Buffer) => chunks.push(d));
+    s.on('end', () => {
+      const all = Buffer.concat(chunks);
+      resolve(all.subarray(all.indexOf('\r\n\r\n') + 4));
+    });
+    s.on('error', reject);
+    s.setTimeout(30_000, () => s.destroy(new Error(`GET ${path} through port ${port} timed out`)));
+  });
+}
+
 describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against pods on Docker', () => {
   beforeAll(async () => {
     await ensureTestImage(docker!);
@@ -156,6 +198,7 @@ describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against p
     const api = h.cluster.engine.api;
     await api.create({ group: '', resource: 'pods', namespace: 'default' }, httpdPod('web', true));
     await api.create({ group: '', resource: 'pods', namespace: 'default' }, httpdPod('hidden', false));
+    await api.create({ group: '', resource: 'pods', namespace: 'default' }, bigFilePod());
     await api.create(
       { group: '', resource: 'services', namespace: 'default' },
       {
@@ -165,7 +208,7 @@ describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against p
         spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 'http' }] },
       },
     );
-    for (const pod of ['web', 'hidden']) {
+    for (const pod of ['web', 'hidden', 'big']) {
       const r = await kubectl(CLIENTS[0].bin, ['wait', '--for=condition=Ready', `pod/${pod}`, '--timeout=60s']);
       if (r.code !== 0) throw new Error(`pod ${pod} did not become Ready: ${r.stderr}`);
     }
@@ -235,6 +278,33 @@ describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against p
         await waitFor(() => /connection refused/.test(fwd.out()), 10_000);
         expect(fwd.out()).toContain('connection refused');
         expect(fwd.out()).toMatch(new RegExp(`an error occurred forwarding \\d+ -> ${port}`));
+      } finally {
+        await fwd.stop();
+      }
+    });
+
+    it(`${v}: 4 MiB arrive intact through the forward (throughput printed)`, async () => {
+      const local = await freePort();
+      const fwd = await startForward(bin, ['pod/big', `${local}:${TEST_HTTP_PORT}`], env);
+      try {
+        const started = performance.now();
+        const body = await httpGetBytes(local, '/big.bin');
+        const seconds = (performance.now() - started) / 1000;
+        expect(body.length).toBe(4 * 1024 * 1024);
+        const { stdout } = await kubectl(bin, ['exec', 'big', '--', 'md5sum', '/tmp/w/big.bin']);
+        expect(createHash('md5').update(body).digest('hex')).toBe(stdout.split(' ')[0]);
+        // Baseline in the same run: the pod's published port, straight.
+        const pod = await h.cluster.engine.api.get({ group: '', resource: 'pods', namespace: 'default', name: 'big' });
+        const ports = JSON.parse(pod.metadata.annotations?.['kubedesk.io/host-ports'] ?? '[]') as {
+          hostPort: number;
+        }[];
+        const t0 = performance.now();
+        await httpGetBytes(ports[0].hostPort, '/big.bin');
+        const direct = (performance.now() - t0) / 1000;
+        console.log(
+          `port-forward ${v}: 4 MiB in ${(seconds * 1000).toFixed(0)} ms = ${(4 / seconds).toFixed(1)} MiB/s ` +
+            `(direct published port: ${(4 / direct).toFixed(1)} MiB/s, ratio ${(direct / seconds).toFixed(2)})`,
+        );
       } finally {
         await fwd.stop();
       }
