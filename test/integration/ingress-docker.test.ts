@@ -176,6 +176,38 @@ describe.skipIf(!docker)('Ingress on Docker', () => {
     expect(await get('x', '/two/')).toEqual({ status: 200, body: 'path-two\n' });
   });
 
+  it('proxies small requests at a useful rate (printed beside the pod’s published port)', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+    const burst = async (port: number, host: string, p: string, n: number): Promise<number> => {
+      const started = performance.now();
+      let next = 0;
+      const worker = async () => {
+        while (next++ < n) {
+          await new Promise<void>((resolve, reject) => {
+            http
+              .get({ host: '127.0.0.1', port, path: p, headers: { host }, agent }, (res) => {
+                res.resume();
+                res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`HTTP ${res.statusCode}`))));
+              })
+              .on('error', reject);
+          });
+        }
+      };
+      await Promise.all(Array.from({ length: 8 }, worker));
+      return n / ((performance.now() - started) / 1000);
+    };
+    const pod = await cluster.engine.api.get({ group: '', resource: 'pods', namespace: 'default', name: 'one' });
+    const ports = JSON.parse(pod.metadata.annotations?.['kubedesk.io/host-ports'] ?? '[]') as { hostPort: number }[];
+    const direct = await burst(ports[0].hostPort, 'x', '/one/', 300);
+    const viaIngress = await burst(cluster.ingress!.httpPort, 'x', '/one/', 300);
+    agent.destroy();
+    console.log(
+      `ingress: ${viaIngress.toFixed(0)} req/s through the Ingress vs ${direct.toFixed(0)} req/s to the published port ` +
+        `(ratio ${(viaIngress / direct).toFixed(2)}, 8 concurrent clients, 300 requests each way)`,
+    );
+    expect(viaIngress).toBeGreaterThan(0);
+  });
+
   it('routes a host rule (backend port by name) before the host-less rules', async () => {
     expect(await get('two.example.com', '/')).toEqual({ status: 200, body: 'root-two\n' });
     expect(await get('TWO.example.com:8080', '/two/')).toEqual({ status: 200, body: 'path-two\n' });
