@@ -199,6 +199,19 @@ describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against p
     await api.create({ group: '', resource: 'pods', namespace: 'default' }, httpdPod('web', true));
     await api.create({ group: '', resource: 'pods', namespace: 'default' }, httpdPod('hidden', false));
     await api.create({ group: '', resource: 'pods', namespace: 'default' }, bigFilePod());
+    // Never starts: its image is not on the node and may not be pulled.
+    await api.create(
+      { group: '', resource: 'pods', namespace: 'default' },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'stuck' },
+        spec: {
+          nodeName: 'kubedesk',
+          containers: [{ name: 'c', image: 'kubedesk-test/absent:0', imagePullPolicy: 'Never' }],
+        },
+      },
+    );
     await api.create(
       { group: '', resource: 'services', namespace: 'default' },
       {
@@ -310,12 +323,26 @@ describe.skipIf(!docker || CLIENTS.length === 0)('kubectl port-forward against p
       }
     });
 
+    it(`${v}: a pod that is not running is refused`, async () => {
+      const r = await kubectl(bin, ['port-forward', 'pod/stuck', '18081:80']);
+      expect(r.code).not.toBe(0);
+      expect(r.stderr).toContain('unable to forward port because pod is not running. Current status=Pending');
+    });
+
     it(`${v}: a missing pod is NotFound`, async () => {
       const r = await kubectl(bin, ['port-forward', 'pod/nope', '18080:80']);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toContain('pods "nope" not found');
     });
   }
+
+  it('the API refuses a port-forward upgrade to a pod that is not running (client-node)', async () => {
+    const kcfg = new k8s.KubeConfig();
+    kcfg.loadFromFile(h.cluster.api.kubeconfigPath);
+    const pf = new k8s.PortForward(kcfg);
+    const sink = new PassThrough();
+    await expect(pf.portForward('default', 'stuck', [80], sink, sink, new PassThrough())).rejects.toThrow();
+  });
 
   it('client-node PortForward (v4.channel.k8s.io) fetches the page', async () => {
     const kcfg = new k8s.KubeConfig();
