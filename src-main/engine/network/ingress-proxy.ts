@@ -248,8 +248,18 @@ export class IngressProxy extends Controller {
     if (this.#stopped) return;
     const { namespace, name } = splitKey(key);
     const ing = this.#ingresses.get(namespace, name) as (Ingress & KubeObject) | undefined;
-    if (!ing || !this.isOurs(ing)) return;
+    if (!ing) return;
     const current = ing.status?.loadBalancer?.ingress;
+    if (!this.isOurs(ing)) {
+      // Moved to another class: take back the address we gave it (its new controller sets its own).
+      if (JSON.stringify(current ?? null) === JSON.stringify(INGRESS_STATUS)) {
+        await writeStatus(this.#opts.api, 'networking.k8s.io', 'ingresses', ing, {
+          ...(ing.status ?? {}),
+          loadBalancer: {},
+        });
+      }
+      return;
+    }
     if (JSON.stringify(current ?? null) === JSON.stringify(INGRESS_STATUS)) return;
     await writeStatus(this.#opts.api, 'networking.k8s.io', 'ingresses', ing, {
       ...(ing.status ?? {}),

@@ -159,6 +159,27 @@ describe('IngressProxy', () => {
     expect((mine.spec as { ingressClassName?: string }).ingressClassName).toBe('kubedesk');
   });
 
+  it('an Ingress moved to another class loses the address we gave it', async () => {
+    await engine.api.create(
+      { group: 'networking.k8s.io', resource: 'ingressclasses' },
+      {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'IngressClass',
+        metadata: { name: 'other' },
+        spec: { controller: 'x/y' },
+      },
+    );
+    await createIngress('moving', { rules: [{ http: { paths: [rule('/m', 'web')] } }] });
+    const ref = { group: 'networking.k8s.io', resource: 'ingresses', namespace: 'default', name: 'moving' };
+    const address = async () =>
+      JSON.stringify(((await engine.api.get(ref)).status as { loadBalancer?: object } | undefined)?.loadBalancer ?? {});
+    await until(async () => (await address()).includes('127.0.0.1'));
+    const ing = await engine.api.get(ref);
+    await engine.api.update(ref, { ...ing, spec: { ...(ing.spec as object), ingressClassName: 'other' } });
+    await until(async () => (await address()) === '{}');
+    expect((await get('/m')).status).toBe(404);
+  });
+
   it('passes a WebSocket upgrade through to the backend', async () => {
     await createIngress('ws', { rules: [{ http: { paths: [rule('/ws', 'web')] } }] });
     await until(async () => (await get('/ws')).status === 200);
