@@ -104,6 +104,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         api: engine.api,
         clock: engine.clock,
         backends: serviceProxy.backends,
+        dialPod: (ns, pod, port) => agent.io.portForward(ns, pod, port),
         httpPort: opts.ingressPort,
         httpsPort: opts.ingressHttpsPort,
       });

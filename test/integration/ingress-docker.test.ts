@@ -44,7 +44,7 @@ function selfSigned(host: string): { cert: string; key: string } {
 }
 
 /** A pod whose httpd serves `<name>` at /, /<name>/ and a marker at /<name>/id. */
-function webPod(name: string) {
+function webPod(name: string, declarePort = true) {
   const script = [
     `mkdir -p /tmp/w/${name}`,
     `echo root-${name} > /tmp/w/index.html`,
@@ -63,7 +63,7 @@ function webPod(name: string) {
           image: TEST_IMAGE,
           imagePullPolicy: 'Never',
           command: ['sh', '-c', script],
-          ports: [{ name: 'http', containerPort: TEST_HTTP_PORT }],
+          ...(declarePort ? { ports: [{ name: 'http', containerPort: TEST_HTTP_PORT }] } : {}),
           readinessProbe: { tcpSocket: { port: TEST_HTTP_PORT }, periodSeconds: 1 },
         },
       ],
@@ -129,6 +129,17 @@ describe.skipIf(!docker)('Ingress on Docker', () => {
       await api.create({ ...ns, resource: 'services' }, svc(name));
     }
     await api.create({ ...ns, resource: 'services' }, svc('nobody'));
+    // Its container declares no port, so nothing is published: reached from inside the pod.
+    await api.create({ ...ns, resource: 'pods' }, webPod('three', false));
+    await api.create(
+      { ...ns, resource: 'services' },
+      {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'three' },
+        spec: { selector: { app: 'three' }, ports: [{ port: 80, targetPort: TEST_HTTP_PORT }] },
+      },
+    );
     await api.create(
       { ...ns, resource: 'secrets' },
       {
@@ -153,7 +164,16 @@ describe.skipIf(!docker)('Ingress on Docker', () => {
           rules: [
             { host: 'two.example.com', http: { paths: [prefix('/', 'two', { name: 'http' })] } },
             { host: 'secure.example.com', http: { paths: [prefix('/', 'one')] } },
-            { http: { paths: [prefix('/one', 'one'), prefix('/two', 'two'), prefix('/nobody', 'nobody')] } },
+            {
+              http: {
+                paths: [
+                  prefix('/one', 'one'),
+                  prefix('/two', 'two'),
+                  prefix('/nobody', 'nobody'),
+                  prefix('/three', 'three'),
+                ],
+              },
+            },
           ],
         },
       },
@@ -206,6 +226,11 @@ describe.skipIf(!docker)('Ingress on Docker', () => {
         `(ratio ${(viaIngress / direct).toFixed(2)}, 8 concurrent clients, 300 requests each way)`,
     );
     expect(viaIngress).toBeGreaterThan(0);
+  });
+
+  it('reaches a Service whose pods publish no port (from inside the pod)', async () => {
+    await until(async () => (await get('x', '/three/')).status === 200);
+    expect(await get('x', '/three/')).toEqual({ status: 200, body: 'path-three\n' });
   });
 
   it('routes a host rule (backend port by name) before the host-less rules', async () => {

@@ -51,6 +51,11 @@ export interface IngressProxyOptions {
   api: ApiServer;
   clock: Clock;
   backends: ServiceBackends;
+  /**
+   * Reaches a pod port the sandbox does not publish (port-forward's way in: `nc` inside the pod),
+   * for Services whose ready endpoints target undeclared container ports.
+   */
+  dialPod?: (namespace: string, pod: string, port: number) => Promise<Duplex>;
   /** HTTP port on 127.0.0.1 (0 = ephemeral). */
   httpPort?: number;
   /** HTTPS port on 127.0.0.1, opened once an Ingress has `tls` (0 = ephemeral). */
@@ -71,6 +76,7 @@ export class IngressProxy extends Controller {
   #https: https.Server | undefined;
   #sockets = new Set<Duplex>();
   #rebuildQueued = false;
+  #unpublishedNext = 0;
   #stopped = false;
   httpPort = 0;
   httpsPort = 0;
@@ -280,7 +286,7 @@ export class IngressProxy extends Controller {
     return { match, backend: match.backend };
   }
 
-  async #dial(match: RouteMatch, req: http.IncomingMessage): Promise<net.Socket | { status: number; body: string }> {
+  async #dial(match: RouteMatch, req: http.IncomingMessage): Promise<Duplex | { status: number; body: string }> {
     const b = match.backend;
     if ('error' in b) return { status: 503, body: `503 Service Unavailable: Ingress ${match.ingress}: ${b.error}\n` };
     try {
@@ -289,11 +295,29 @@ export class IngressProxy extends Controller {
       });
       return socket;
     } catch (err) {
+      const viaPod = await this.#dialUnpublished(b.namespace, b.service, b.port);
+      if (viaPod) return viaPod;
       return {
         status: 503,
         body: `503 Service Unavailable: Ingress ${match.ingress}: ${(err as Error).message}\n`,
       };
     }
+  }
+
+  /** Ready endpoints whose target port is not published: reach one from inside its pod. */
+  async #dialUnpublished(namespace: string, service: string, port: number | string): Promise<Duplex | undefined> {
+    const dialPod = this.#opts.dialPod;
+    if (!dialPod) return undefined;
+    const ready = this.#opts.backends.endpoints(namespace, service, port).filter((e) => e.pod && !e.dialPort);
+    for (let i = 0; i < ready.length; i++) {
+      const e = ready[(this.#unpublishedNext++ + i) % ready.length];
+      try {
+        return await dialPod(e.pod!.namespace, e.pod!.name, e.targetPort);
+      } catch {
+        // try the next ready pod
+      }
+    }
+    return undefined;
   }
 
   #forwardedHeaders(req: http.IncomingMessage, scheme: string): http.OutgoingHttpHeaders {
