@@ -15,6 +15,7 @@ import {
   EVENTS,
   GET,
   LIST,
+  OPEN_PORT,
   PATCH,
   REQUEST_CHANNELS,
   SCALE,
@@ -38,6 +39,7 @@ import { fromStatus, toErrorInfo } from './errors.js';
 import { columnsOf, kindOf, rowOf } from './rows.js';
 import { BridgeSession, type LogSource, type SubscriptionSink } from './session.js';
 import { drainNode, probeHistory, runCronJob, schedulingDecision, type InspectSource } from './inspect.js';
+import { PortOpener, type PodPortDialer } from './open-port.js';
 
 /** What the bridge needs of the Engine (a real cluster through client-node can provide it too). */
 export interface BridgeEngine {
@@ -52,6 +54,8 @@ export interface BridgeOptions {
   logs?: LogSource;
   /** Probe history, exec and scheduling decisions (the node agents and the scheduler). */
   inspect?: InspectSource;
+  /** Streams to pod ports (the node agent's port-forward), for "Open in browser". */
+  portForward?: PodPortDialer;
 }
 
 const FIELD_MANAGER = 'kubedesk';
@@ -61,10 +65,12 @@ type Handlers = { [C in RequestChannel]: (request: RequestOf<C>, session: Bridge
 export class BridgeHandler {
   readonly #opts: BridgeOptions;
   readonly #handlers: Handlers;
+  readonly #ports: PortOpener;
 
   constructor(opts: BridgeOptions) {
     this.#opts = opts;
     const api = opts.engine.api;
+    this.#ports = new PortOpener(api, opts.portForward);
     const now = () => opts.engine.clock.now();
     this.#handlers = {
       [CLUSTER_INFO]: async () => this.#clusterInfo(),
@@ -137,18 +143,25 @@ export class BridgeHandler {
       [EXEC_INPUT]: async ({ id, ...frame }, session) => ({ accepted: session.input(id, frame) }),
       [RUN_CRONJOB]: async ({ namespace, name }) => runCronJob(api, now(), namespace, name),
       [DRAIN]: async ({ node }) => drainNode(api, node),
+      [OPEN_PORT]: async (request, session) => {
+        if (session.closed) throw new StatusError(410, 'Gone', 'this connection is closed');
+        return this.#ports.open(request, session);
+      },
     };
   }
 
   /** A session per window or socket; `sink` receives its subscriptions' messages. */
   openSession(sink: SubscriptionSink): BridgeSession {
-    return new BridgeSession(
+    const session = new BridgeSession(
       this.#opts.engine.api,
       () => this.#opts.engine.clock.now(),
       sink,
       this.#opts.logs,
       this.#opts.inspect,
     );
+    // Forwards started for "Open in browser" live as long as the window or socket that asked.
+    session.onDispose(() => this.#ports.closeAll(session));
+    return session;
   }
 
   /** Validates and answers one request; never throws. */

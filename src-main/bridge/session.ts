@@ -30,6 +30,7 @@ export const MAX_SUBSCRIPTIONS = 256;
 export class BridgeSession {
   readonly #subscriptions = new Map<string, Subscription | null>();
   #closed = false;
+  readonly #onDispose: (() => void)[] = [];
 
   constructor(
     private readonly api: ApiServer,
@@ -90,6 +91,13 @@ export class BridgeSession {
   dispose(): void {
     this.#closed = true;
     for (const id of [...this.#subscriptions.keys()]) this.close(id);
+    for (const fn of this.#onDispose.splice(0)) fn();
+  }
+
+  /** Runs `fn` when the session is disposed (resources other than subscriptions, e.g. forwards). */
+  onDispose(fn: () => void): void {
+    if (this.#closed) fn();
+    else this.#onDispose.push(fn);
   }
 
   #send(message: SubscriptionMessage): void {

@@ -33,6 +33,7 @@ export function registerIpcHandlers(cluster: ClusterSource = () => null): void {
             version: app.getVersion(),
             logs: agentLogSource(c.agent.io),
             inspect: clusterInspectSource(c),
+            portForward: (ns, pod, port) => c.agent.io.portForward(ns, pod, port),
           })
         : null,
     );

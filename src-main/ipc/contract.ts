@@ -123,6 +123,25 @@ export interface ErrorInfo {
   causes: ErrorCause[];
 }
 
+/** "Open in browser" for a pod or Service port. */
+export interface OpenPortRequest {
+  namespace: string;
+  kind: 'Pod' | 'Service';
+  name: string;
+  /** The pod's container port, or the Service's `port`. */
+  port: number;
+}
+
+export interface OpenPortResult {
+  /** An http(s) URL on 127.0.0.1. */
+  url: string;
+  /** `published`: the pod's own host port; `forward`: a forward main started for this window. */
+  via: 'published' | 'forward';
+  /** The pod reached (for a Service, the ready pod chosen) and its port. */
+  pod: string;
+  targetPort: number;
+}
+
 export type Reply<T> = { ok: true; result: T } | { ok: false; error: ErrorInfo };
 
 export const CLUSTER_INFO = 'kubedesk:cluster-info';
@@ -137,6 +156,7 @@ export const SCALE = 'kubedesk:scale';
 export const EVENTS = 'kubedesk:events';
 export const SUBSCRIBE = 'kubedesk:subscribe';
 export const UNSUBSCRIBE = 'kubedesk:unsubscribe';
+export const OPEN_PORT = 'kubedesk:open-port';
 /** Main → renderer only: messages of open subscriptions, tagged with their id. */
 export const SUBSCRIPTION_MESSAGE = 'kubedesk:subscription-message';
 /** Inspection channels (probe history, scheduling, exec input, run now, drain); see InspectContract. */
@@ -174,6 +194,7 @@ export interface RequestContract {
   [RUN_CRONJOB]: { request: { namespace: string; name: string }; response: KubeObject };
   /** `kubectl drain --ignore-daemonsets`: cordon, then evict every pod on the node but DaemonSet ones. */
   [DRAIN]: { request: { node: string }; response: DrainResult };
+  [OPEN_PORT]: { request: OpenPortRequest; response: OpenPortResult };
 }
 
 /** One probe attempt as the node agent recorded it. */
@@ -242,6 +263,7 @@ export const REQUEST_CHANNELS = [
   EXEC_INPUT,
   RUN_CRONJOB,
   DRAIN,
+  OPEN_PORT,
 ] as const satisfies readonly RequestChannel[];
 
 // ---- Subscriptions (streams): opened with SUBSCRIBE, messages arrive as SubscriptionMessage. ----
@@ -340,6 +362,7 @@ export interface KubedeskBridge {
   execInput: Call<typeof EXEC_INPUT>;
   runCronJob: Call<typeof RUN_CRONJOB>;
   drain: Call<typeof DRAIN>;
+  openPort: Call<typeof OPEN_PORT>;
 }
 
 /** The functions the preload exposes, for the security test that nothing else leaks. */
@@ -361,4 +384,5 @@ export const BRIDGE_FUNCTIONS = [
   'execInput',
   'runCronJob',
   'drain',
+  'openPort',
 ] as const satisfies readonly (keyof KubedeskBridge)[];

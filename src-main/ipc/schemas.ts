@@ -9,6 +9,7 @@ import {
   EVENTS,
   GET,
   LIST,
+  OPEN_PORT,
   PATCH,
   SCALE,
   SUBSCRIBE,
@@ -158,6 +159,12 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: Schema<RequestOf<C>> } = 
   [EXEC_INPUT]: execInput,
   [RUN_CRONJOB]: runCronJobRequest,
   [DRAIN]: drainRequest,
+  [OPEN_PORT]: object({
+    namespace: NAMESPACE,
+    kind: oneOf(['Pod', 'Service']),
+    name: NAME,
+    port: integer(1, 65535),
+  }),
 };
 
 /** Parses a request for `channel`, throwing a SchemaError that names the failing field. */

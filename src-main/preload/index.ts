@@ -10,6 +10,7 @@ import {
   EVENTS,
   GET,
   LIST,
+  OPEN_PORT,
   PATCH,
   SCALE,
   SUBSCRIBE,
@@ -85,6 +86,7 @@ const bridge: KubedeskBridge = {
   execInput: (request) => invoke(EXEC_INPUT, request),
   runCronJob: (request) => invoke(RUN_CRONJOB, request),
   drain: (request) => invoke(DRAIN, request),
+  openPort: (request) => invoke(OPEN_PORT, request),
 };
 
 contextBridge.exposeInMainWorld('kubedesk', bridge);

@@ -12,6 +12,7 @@ import { ClusterNetwork } from '../engine/network/cluster-network.js';
 import { startApiListener, type ApiListener } from './api-listener.js';
 import { podIOHandlers } from './api/pod-io-http.js';
 import { ServiceProxy } from '../engine/network/service-proxy.js';
+import { ensureBuiltinIngressClass, IngressProxy } from '../engine/network/ingress-proxy.js';
 import { writePrivate } from './pki.js';
 
 export interface ClusterOptions {
@@ -29,6 +30,10 @@ export interface ClusterOptions {
   networkImage?: string;
   /** IPv4 subnet of the cluster's Docker network (default: the first free 10.250–254.x.0/20). */
   networkSubnet?: string;
+  /** Ingress HTTP proxy port on 127.0.0.1 (default 8080; 0 = ephemeral). */
+  ingressPort?: number;
+  /** Ingress HTTPS port, opened once an Ingress has `tls` (default 8443; 0 = ephemeral). */
+  ingressHttpsPort?: number;
 }
 
 export interface Cluster {
@@ -42,6 +47,8 @@ export interface Cluster {
   network?: ClusterNetwork;
   /** NodePort and LoadBalancer listeners on 127.0.0.1 (undefined without controllers). */
   serviceProxy?: ServiceProxy;
+  /** The Ingress proxy (undefined without controllers, or when its port could not be bound). */
+  ingress?: IngressProxy;
   /** Stop the control plane; pods keep running (the next start adopts them). */
   stop(): Promise<void>;
   /** Stop every pod's containers, then the control plane. */
@@ -99,7 +106,32 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         })
       : undefined;
     serviceProxy?.start();
+    let ingress: IngressProxy | undefined;
+    if (controllers && serviceProxy) {
+      await ensureBuiltinIngressClass(engine.api);
+      ingress = new IngressProxy({
+        informers: controllers.informers,
+        api: engine.api,
+        clock: engine.clock,
+        backends: serviceProxy.backends,
+        dialPod: (ns, pod, port) => agent.io.portForward(ns, pod, port),
+        httpPort: opts.ingressPort,
+        httpsPort: opts.ingressHttpsPort,
+      });
+      try {
+        await ingress.start();
+      } catch (err) {
+        // A taken port must not keep the cluster from starting; Ingresses then get no address.
+        console.error(
+          `kubedesk: the Ingress proxy could not listen on 127.0.0.1:${opts.ingressPort ?? 8080}: ${(err as Error).message}; ` +
+            'choose another port with --ingress-port',
+        );
+        await ingress.close();
+        ingress = undefined;
+      }
+    }
     const stopAll = async (stopPods: boolean) => {
+      await ingress?.close();
       await serviceProxy?.close();
       await api.close();
       await sim.stop();
@@ -120,6 +152,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       clusterId,
       ...(network ? { network } : {}),
       serviceProxy,
+      ingress,
       stop: () => stopAll(false),
       stopCluster: () => stopAll(true),
     };

@@ -10,6 +10,8 @@ Options:
   --data-dir DIR        where the cluster's store lives (default: ${defaultDataDir()})
   --api-port N          HTTPS Kubernetes API port (default 6443 if free, else the next free port; 0 = any)
   --ui-port N           web UI port (default: any free port)
+  --ingress-port N      Ingress HTTP proxy port on 127.0.0.1 (default 8080; 0 = any)
+  --ingress-https-port N  Ingress HTTPS port, opened when an Ingress has tls (default 8443; 0 = any)
   --host ADDR           address to listen on (default 127.0.0.1); a non-loopback address also
                         needs --insecure-expose
   --insecure-expose     allow --host to be a non-loopback address (anyone who can reach it and has
@@ -35,6 +37,8 @@ export interface ServeRun {
   dataDir: string;
   apiPort?: number;
   uiPort?: number;
+  ingressPort?: number;
+  ingressHttpsPort?: number;
   host: string;
   insecureExpose: boolean;
   mergeKubeconfig: boolean;
@@ -67,6 +71,8 @@ export function parseServeArgs(argv: string[]): ServeCommand {
         'data-dir': { type: 'string' },
         'api-port': { type: 'string' },
         'ui-port': { type: 'string' },
+        'ingress-port': { type: 'string' },
+        'ingress-https-port': { type: 'string' },
         host: { type: 'string' },
         'insecure-expose': { type: 'boolean' },
         'merge-kubeconfig': { type: 'boolean' },
@@ -92,6 +98,10 @@ export function parseServeArgs(argv: string[]): ServeCommand {
   if (typeof apiPort === 'string') return { kind: 'usage-error', message: apiPort };
   const uiPort = port('ui-port', values['ui-port'] as string | undefined);
   if (typeof uiPort === 'string') return { kind: 'usage-error', message: uiPort };
+  const ingressPort = port('ingress-port', values['ingress-port'] as string | undefined);
+  if (typeof ingressPort === 'string') return { kind: 'usage-error', message: ingressPort };
+  const ingressHttpsPort = port('ingress-https-port', values['ingress-https-port'] as string | undefined);
+  if (typeof ingressHttpsPort === 'string') return { kind: 'usage-error', message: ingressHttpsPort };
   const host = (values.host as string | undefined) ?? '127.0.0.1';
   const insecureExpose = values['insecure-expose'] === true;
   if (!isLoopbackHost(host) && !insecureExpose) {
@@ -131,6 +141,8 @@ export function parseServeArgs(argv: string[]): ServeCommand {
     dataDir: dataDir ?? defaultDataDir(),
     apiPort,
     uiPort,
+    ...(ingressPort !== undefined ? { ingressPort } : {}),
+    ...(ingressHttpsPort !== undefined ? { ingressHttpsPort } : {}),
     host,
     insecureExpose,
     mergeKubeconfig: values['merge-kubeconfig'] === true,

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
     cluster = await startCluster({
       dataDir: command.dataDir,
       apiPort: command.apiPort,
+      ingressPort: command.ingressPort,
+      ingressHttpsPort: command.ingressHttpsPort,
       host: command.host,
       runtime: command.runtime,
       sandboxImage: command.sandboxImage,
@@ -73,6 +75,7 @@ async function main(): Promise<void> {
       version: process.env['npm_package_version'] ?? 'dev',
       logs: agentLogSource(cluster.agent.io),
       inspect: clusterInspectSource(cluster),
+      portForward: (ns, pod, port) => cluster.agent.io.portForward(ns, pod, port),
     }),
   );
   const elapsed = Math.round(performance.now() - started);

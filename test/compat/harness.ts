@@ -36,7 +36,14 @@ export async function serve(historySize = 200): Promise<Served> {
 /** A whole cluster (engine, node agent on the local Docker engine, HTTPS API) on a temp data dir. */
 export async function serveCluster(): Promise<{ cluster: Cluster; dataDir: string; stop(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kubedesk-cluster-'));
-  const cluster = await startCluster({ dataDir, apiPort: 0, runtime: 'docker', sandboxImage: PAUSE_IMAGE });
+  const cluster = await startCluster({
+    dataDir,
+    apiPort: 0,
+    runtime: 'docker',
+    sandboxImage: PAUSE_IMAGE,
+    ingressPort: 0,
+    ingressHttpsPort: 0,
+  });
   return {
     cluster,
     dataDir,
@@ -52,7 +59,14 @@ export async function serveCluster(): Promise<{ cluster: Cluster; dataDir: strin
 /** A whole cluster on the simulated runtime (no containers) with `extraNodes` simulated nodes. */
 export async function serveSimulatedCluster(extraNodes = 0): Promise<{ cluster: Cluster; stop(): Promise<void> }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'kubedesk-sim-'));
-  const cluster = await startCluster({ dataDir, apiPort: 0, runtime: 'simulated', simulatedNodes: extraNodes });
+  const cluster = await startCluster({
+    dataDir,
+    apiPort: 0,
+    runtime: 'simulated',
+    simulatedNodes: extraNodes,
+    ingressPort: 0,
+    ingressHttpsPort: 0,
+  });
   return {
     cluster,
     stop: async () => {

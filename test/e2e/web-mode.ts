@@ -33,7 +33,14 @@ export async function startWebMode(): Promise<WebMode> {
   if (docker) {
     await ensureTestImage(docker);
     await ensurePauseImage(docker);
-    cluster = await startCluster({ dataDir, apiPort: 0, runtime: 'docker', sandboxImage: PAUSE_IMAGE });
+    cluster = await startCluster({
+      dataDir,
+      apiPort: 0,
+      runtime: 'docker',
+      sandboxImage: PAUSE_IMAGE,
+      ingressPort: 0,
+      ingressHttpsPort: 0,
+    });
     engine = cluster.engine;
   } else {
     engine = await Engine.start({ dataDir });
@@ -46,6 +53,7 @@ export async function startWebMode(): Promise<WebMode> {
       version: 'e2e',
       logs: cluster ? agentLogSource(cluster.agent.io) : undefined,
       inspect: cluster ? clusterInspectSource(cluster) : undefined,
+      portForward: cluster ? (ns, pod, port) => cluster.agent.io.portForward(ns, pod, port) : undefined,
     }),
   );
   return {

@@ -28,7 +28,7 @@ import {
 } from './printers/apps.js';
 import { cronJobColumns, jobColumns } from './printers/batch.js';
 import { horizontalPodAutoscalerColumns } from './printers/autoscaling.js';
-import { ingressColumns } from './printers/networking.js';
+import { ingressClassColumns, ingressColumns } from './printers/networking.js';
 import { leaseColumns } from './printers/coordination.js';
 import { endpointSliceColumns } from './printers/discovery.js';
 
@@ -66,6 +66,7 @@ const COLUMNS: Record<string, () => PrinterColumn[]> = {
   CronJob: cronJobColumns,
   HorizontalPodAutoscaler: horizontalPodAutoscalerColumns,
   Ingress: ingressColumns,
+  IngressClass: ingressClassColumns,
   Lease: leaseColumns,
   EndpointSlice: endpointSliceColumns,
 };

@@ -180,6 +180,7 @@ export const KINDS: readonly KindInfo[] = [
     shortNames: ['ing'],
     subresources: ['status'],
   }),
+  define({ group: 'networking.k8s.io', kind: 'IngressClass', plural: 'ingressclasses', namespaced: false }),
   // coordination.k8s.io/v1
   define({ group: 'coordination.k8s.io', kind: 'Lease', plural: 'leases' }),
   // discovery.k8s.io/v1

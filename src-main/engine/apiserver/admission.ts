@@ -90,3 +90,19 @@ export function addDefaultTolerations(pod: KubeObject): void {
   spec.tolerations = tolerations;
   pod.spec = spec;
 }
+
+/**
+ * DefaultIngressClass: an Ingress created without `spec.ingressClassName` (and without the legacy
+ * `kubernetes.io/ingress.class` annotation) gets the IngressClass marked
+ * `ingressclass.kubernetes.io/is-default-class: "true"`; with several marked, the newest, as the
+ * upstream plugin does since Kubernetes 1.28.
+ */
+export function defaultIngressClass(store: ObjectStore, ingress: KubeObject): void {
+  const spec = (ingress.spec ??= {}) as { ingressClassName?: string };
+  if (spec.ingressClassName || ingress.metadata.annotations?.['kubernetes.io/ingress.class']) return;
+  const defaults = store
+    .list('networking.k8s.io/ingressclasses')
+    .filter((c) => c.metadata.annotations?.['ingressclass.kubernetes.io/is-default-class'] === 'true')
+    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
+  if (defaults.length > 0) spec.ingressClassName = defaults[0].metadata.name;
+}

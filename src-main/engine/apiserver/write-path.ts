@@ -19,7 +19,7 @@ import { typeCheck, pruneUnknownFields } from '../api/schema/index.js';
 import { rfc3339 } from '../clock.js';
 import { keyFor, requireNamespace, type ApiContext, type ResolvedRef } from './context.js';
 import { toStorage } from './conversion.js';
-import { addDefaultTolerations, admitNamespace, initialStatus } from './admission.js';
+import { addDefaultTolerations, admitNamespace, defaultIngressClass, initialStatus } from './admission.js';
 import { allocateServiceAddresses, allocateServiceUpdate, dropTypeDependentFields } from './service-alloc.js';
 import { generateNameSuffix, hasGeneration, newUid, specChanged } from './object-meta.js';
 import { recordApply, recordUpdate } from './managed-fields.js';
@@ -198,6 +198,7 @@ export async function createObject(
   admitNamespace(ctx.store, r.info, namespace, meta.name!);
   if (r.info.kind === 'Pod') addDefaultTolerations(obj);
   if (r.info.kind === 'Service') allocateServiceAddresses(ctx.store, obj);
+  if (r.info.kind === 'Ingress') defaultIngressClass(ctx.store, obj);
   const key = keyFor(r, meta.name!, namespace);
   if (opts.dryRun === 'All') {
     if (ctx.store.latest(key)) throw alreadyExists(r.info.group, r.info.plural, meta.name!);

@@ -2,6 +2,7 @@
 // follow, tail, since, timestamps, limitBytes — as kubelet's /containerLogs), exec sessions,
 // probe history and metrics. Errors are Kubernetes Status errors with kubelet's wording.
 import type { Pod } from 'kubernetes-types/core/v1';
+import type { Duplex } from 'node:stream';
 import { badRequest, isStatusError, notFound } from '../api/errors.js';
 import type { ApiServer } from '../apiserver/api-server.js';
 import type { Clock } from '../clock.js';
@@ -10,6 +11,7 @@ import type { AgentContext } from './agent-context.js';
 import type { MetricsPoint, MetricsSampler, NodeMetrics, PodMetrics } from './metrics.js';
 import { groupByName, listPodContainers } from './pod-worker.js';
 import type { ProbeRecord } from './probe-manager.js';
+import { openPodPort } from './port-forward.js';
 
 export interface LogRequest {
   follow?: boolean;
@@ -39,6 +41,8 @@ export interface PodIO {
   probeHistory(namespace: string, pod: string, container?: string): ProbeRecord[];
   metrics(namespace?: string, pod?: string): { pods: PodMetrics[]; node: NodeMetrics };
   metricsHistory(namespace: string, pod: string): MetricsPoint[];
+  /** A TCP stream to `port` on the pod's loopback (pods/portforward). */
+  portForward(namespace: string, pod: string, port: number): Promise<Duplex>;
 }
 
 export function createPodIO(ctx: AgentContext, sampler: MetricsSampler): PodIO {
@@ -68,6 +72,7 @@ export function createPodIO(ctx: AgentContext, sampler: MetricsSampler): PodIO {
     },
     metrics: (namespace, pod) => sampler.metrics(namespace, pod),
     metricsHistory: (namespace, pod) => sampler.history(namespace, pod),
+    portForward: (namespace, pod, port) => openPodPort(ctx, namespace, pod, port),
   };
 }
 

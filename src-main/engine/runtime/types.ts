@@ -7,7 +7,7 @@
 //   io.kubernetes.pod.name, io.kubernetes.pod.namespace, io.kubernetes.pod.uid,
 //   io.kubernetes.container.name ("POD" for the sandbox), io.kubedesk.cluster (cluster id),
 //   io.kubedesk.attempt (restart count), io.kubedesk.role ("sandbox" | "init" | "app").
-import type { Readable, Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 
 export const LABEL_POD_NAME = 'io.kubernetes.pod.name';
 export const LABEL_POD_NAMESPACE = 'io.kubernetes.pod.namespace';
@@ -261,6 +261,12 @@ export interface ContainerRuntime {
   /** Run to completion with a timeout (exec probes and hooks); output capped at `maxOutputBytes`. */
   execSync(id: string, command: string[], timeoutMs: number, maxOutputBytes?: number): Promise<ExecResult>;
   stats(id: string): Promise<ContainerStats | null>;
+  /**
+   * A TCP stream to `port` on the pod's own loopback (port-forward): through the sandbox's
+   * published port when there is one, else from inside `execContainerId`. Rejects (or the stream
+   * fails) with a PortForwardError in the kubelet's words. Absent where pods run no processes.
+   */
+  openPodPort?(sandbox: SandboxStatus, port: number, execContainerId?: string): Promise<Duplex>;
 
   /** Named volumes (persistentVolumeClaim backing). */
   ensureVolume(name: string, labels: Record<string, string>): Promise<void>;

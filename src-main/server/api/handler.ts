@@ -36,6 +36,14 @@ export interface PodIOHandlers {
     ref: { namespace: string; name: string },
     query: URLSearchParams,
   ): Promise<void>;
+  /** pods/portforward over SPDY/3.1 or a WebSocket upgrade. */
+  portForward?(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    ref: { namespace: string; name: string },
+    query: URLSearchParams,
+  ): Promise<void>;
 }
 
 export interface HandlerOptions {
@@ -321,7 +329,7 @@ export function createUpgradeHandler(
         !route.name ||
         !route.namespace
       ) {
-        throw badRequest('only pods/exec can be upgraded to a WebSocket');
+        throw badRequest('only pods/exec and pods/portforward can be upgraded');
       }
       opts.engine.api.resolve({
         group: '',
@@ -330,6 +338,19 @@ export function createUpgradeHandler(
         name: route.name,
         subresource: route.subresource,
       });
+      if (route.subresource === 'portforward') {
+        if (!opts.podIO?.portForward)
+          throw new StatusError(503, 'ServiceUnavailable', 'port-forward is not available: no node agent is running');
+        await checkPortForwardable(opts.engine, route.namespace, route.name);
+        await opts.podIO.portForward(
+          req,
+          socket,
+          head,
+          { namespace: route.namespace, name: route.name },
+          url.searchParams,
+        );
+        return;
+      }
       if (route.subresource !== 'exec') {
         throw new StatusError(
           400,
@@ -342,4 +363,15 @@ export function createUpgradeHandler(
       await opts.podIO.exec(req, socket, head, { namespace: route.namespace, name: route.name }, url.searchParams);
     })().catch(fail);
   };
+}
+
+/** The API server's own checks before a port-forward upgrade: the pod exists and is running. */
+async function checkPortForwardable(engine: Engine, namespace: string, name: string): Promise<void> {
+  const pod = (await engine.api.get({ group: '', resource: 'pods', namespace, name })) as {
+    status?: { phase?: string };
+  };
+  const phase = pod.status?.phase ?? 'Pending';
+  if (phase !== 'Running') {
+    throw badRequest(`unable to upgrade connection: pod ${name} is not running (phase ${phase})`);
+  }
 }

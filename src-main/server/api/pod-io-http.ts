@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { badRequest, isStatusError, internalError } from '../../engine/api/errors.js';
 import type { PodIO, LogRequest } from '../../engine/node/index.js';
 import type { PodIOHandlers } from './handler.js';
+import { portForwardHandler } from './port-forward-http.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 
@@ -31,7 +32,14 @@ export function podIOHandlers(io: PodIO): PodIOHandlers {
     handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
 
+  const portForward = portForwardHandler();
+
   return {
+    portForward(req, socket, head, ref, q) {
+      portForward(req, socket, head, ref, q, (port) => io.portForward(ref.namespace, ref.name, port));
+      return Promise.resolve();
+    },
+
     async log(req: IncomingMessage, res: ServerResponse, ref, q) {
       const opts: LogRequest = {
         follow: boolParam(q, 'follow'),

@@ -14,6 +14,8 @@ import type {
   KubeObject,
   ListRequest,
   ListResult,
+  OpenPortRequest,
+  OpenPortResult,
   PatchType,
   ResourceRef,
   SubscriptionContract,
@@ -37,6 +39,8 @@ export interface Api {
   delete(request: DeleteRequest): Promise<DeleteResult>;
   scale(ref: ResourceRef, replicas: number): Promise<{ replicas: number }>;
   events(ref: ResourceRef, uid?: string): Promise<KubeObject[]>;
+  /** A URL on 127.0.0.1 for a pod or Service port (a forward is started in main when needed). */
+  openPort(request: OpenPortRequest): Promise<OpenPortResult>;
   /** Opens a stream; returns the function that closes it. */
   subscribe<T extends Topic>(
     topic: T,
@@ -70,6 +74,7 @@ export function createApi(t: Transport): Api {
     delete: (request) => t.call('kubedesk:delete', request),
     scale: (ref, replicas) => t.call('kubedesk:scale', { ref, replicas }),
     events: (ref, uid) => t.call('kubedesk:events', uid ? { ref, uid } : { ref }),
+    openPort: (request) => t.call('kubedesk:open-port', request),
     async subscribe(topic, args, onMessage) {
       const id = newId();
       await t.subscribe({ id, topic, args } as Parameters<Transport['subscribe']>[0], onMessage);

@@ -7,6 +7,7 @@ import {
   EVENTS,
   GET,
   LIST,
+  OPEN_PORT,
   PATCH,
   SCALE,
   SUBSCRIBE,
@@ -40,6 +41,7 @@ const FUNCTION_OF: Record<Exclude<RequestChannel, typeof SUBSCRIBE>, Exclude<key
   [EXEC_INPUT]: 'execInput',
   [RUN_CRONJOB]: 'runCronJob',
   [DRAIN]: 'drain',
+  [OPEN_PORT]: 'openPort',
 };
 
 export function ipcTransport(bridge: KubedeskBridge): Transport {

@@ -1,5 +1,5 @@
 // Ingress columns, after printIngress in pkg/printers/internalversion/printers.go (v1.30).
-import type { Ingress } from 'kubernetes-types/networking/v1';
+import type { Ingress, IngressClass } from 'kubernetes-types/networking/v1';
 import type { PrinterColumn } from '../printers.js';
 import { ageColumn, column, loadBalancerAddresses, nameColumn } from './format.js';
 
@@ -40,6 +40,25 @@ export function ingressColumns(): PrinterColumn[] {
     column<Ingress>('PORTS', 'string', 'Ports of TLS configurations that open', (i) =>
       (i.spec?.tls ?? []).length > 0 ? '80, 443' : '80',
     ),
+    ageColumn(),
+  ];
+}
+
+/** printIngressClass: NAME, CONTROLLER, PARAMETERS (`Kind.group/name`), AGE. */
+export function ingressClassColumns(): PrinterColumn[] {
+  return [
+    nameColumn(),
+    column<IngressClass>(
+      'CONTROLLER',
+      'string',
+      'Controller that is responsible for handling this class',
+      (c) => c.spec?.controller ?? '',
+    ),
+    column<IngressClass>('PARAMETERS', 'string', 'A reference to a resource with additional parameters', (c) => {
+      const p = c.spec?.parameters;
+      if (!p) return '<none>';
+      return `${p.kind}${p.apiGroup ? `.${p.apiGroup}` : ''}/${p.name}`;
+    }),
     ageColumn(),
   ];
 }

@@ -47,6 +47,7 @@ const KINDS: Record<string, string> = {
   'autoscaling/v2/HorizontalPodAutoscaler': 'V2HorizontalPodAutoscaler',
   'autoscaling/v1/HorizontalPodAutoscaler': 'V1HorizontalPodAutoscaler',
   'networking.k8s.io/v1/Ingress': 'V1Ingress',
+  'networking.k8s.io/v1/IngressClass': 'V1IngressClass',
   'coordination.k8s.io/v1/Lease': 'V1Lease',
   'discovery.k8s.io/v1/EndpointSlice': 'V1EndpointSlice',
   'v1/Status': 'V1Status',

@@ -1,6 +1,7 @@
 // The docker runtime: ContainerRuntime on the local Docker engine through dockerode. Each concern
 // lives in its own module; this class wires them to one connection and one clock.
 import os from 'node:os';
+import type { Duplex } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { realClock, type Clock } from '../../clock.js';
 import {
@@ -32,6 +33,7 @@ import {
   toContainerStatus,
 } from './containers.js';
 import { exec, execSync } from './exec.js';
+import { connectPublished, execStream, PortForwardError } from '../pod-port.js';
 import { watchEvents, type RuntimeEvent } from './events.js';
 import { imagePresent, listImages, pullImage } from './images.js';
 import { logs } from './logs.js';
@@ -203,6 +205,26 @@ export class DockerRuntime implements ContainerRuntime {
 
   exec(id: string, opts: ExecOptions): Promise<ExecSession> {
     return exec(this.docker, this.endpoint, this.#clock, id, opts);
+  }
+
+  async openPodPort(sandbox: SandboxStatus, port: number, execContainerId?: string): Promise<Duplex> {
+    const published = sandbox.ports.find((p) => p.containerPort === port && p.protocol === 'TCP' && p.hostPort);
+    if (published) {
+      const isRefused = execContainerId
+        ? async () => {
+            const r = await this.execSync(execContainerId, ['nc', '127.0.0.1', String(port)], 2000, 4096);
+            return r.exitCode !== 0 && /refused/i.test(r.stderr.toString());
+          }
+        : undefined;
+      return connectPublished(sandbox, port, published.hostPort, published.hostIP, isRefused);
+    }
+    if (!execContainerId) {
+      throw new PortForwardError(
+        `port ${port} is not published by the pod and no container of it is running to reach it from`,
+      );
+    }
+    const session = await this.exec(execContainerId, { command: ['nc', '127.0.0.1', String(port)], stdin: true });
+    return execStream(session, sandbox.id, port);
   }
 
   execSync(id: string, command: string[], timeoutMs: number, maxOutputBytes?: number): Promise<ExecResult> {
