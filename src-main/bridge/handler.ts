@@ -21,6 +21,12 @@ import {
   SUBSCRIBE,
   UNSUBSCRIBE,
   UPDATE,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
   type ClusterInfo,
   type Reply,
   type RequestChannel,
@@ -32,6 +38,8 @@ import { parseRequest } from '../ipc/schemas.js';
 import { fromStatus, toErrorInfo } from './errors.js';
 import { columnsOf, kindOf, rowOf } from './rows.js';
 import { BridgeSession, type LogSource, type SubscriptionSink } from './session.js';
+import { diffRevisions, revisionsOf, rolloutAction } from './rollout.js';
+import type { WorkloadSource } from './workload-source.js';
 
 /** What the bridge needs of the Engine (a real cluster through client-node can provide it too). */
 export interface BridgeEngine {
@@ -44,6 +52,8 @@ export interface BridgeOptions {
   version: string;
   /** Pod logs, once a node agent provides them; without it `logs` subscriptions are refused. */
   logs?: LogSource;
+  /** Metrics and scaling history and local images, from a running cluster. */
+  workloads?: WorkloadSource;
 }
 
 const FIELD_MANAGER = 'kubedesk';
@@ -123,6 +133,23 @@ export class BridgeHandler {
         return { id: request.id };
       },
       [UNSUBSCRIBE]: async ({ id }, session) => ({ stopped: session.close(id) }),
+      [ROLLOUT_HISTORY]: async ({ ref }) => revisionsOf(api, ref),
+      [ROLLOUT_DIFF]: async ({ ref, from, to }) => diffRevisions(api, ref, from, to),
+      [ROLLOUT_ACTION]: async (request) => rolloutAction(api, request, now()),
+      [SCALING_HISTORY]: async ({ namespace, name }) => {
+        await api.get({ group: 'autoscaling', resource: 'horizontalpodautoscalers', namespace, name });
+        return this.#workloads('scaling history').scalingHistory(namespace, name);
+      },
+      [METRICS_HISTORY]: async ({ namespace, pods }) => {
+        const source = this.#workloads('metrics');
+        const out: Record<string, ResponseOf<typeof METRICS_HISTORY>[string]> = {};
+        for (const pod of pods) {
+          const h = source.metricsHistory(namespace, pod);
+          if (h.length > 0) out[pod] = h;
+        }
+        return out;
+      },
+      [LOCAL_IMAGES]: async () => this.#workloads('local images').localImages(),
     };
   }
 
@@ -147,6 +174,13 @@ export class BridgeHandler {
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) };
     }
+  }
+
+  #workloads(what: string): WorkloadSource {
+    if (!this.#opts.workloads) {
+      throw new StatusError(503, 'ServiceUnavailable', `no node agent is running, so there is no ${what}`);
+    }
+    return this.#opts.workloads;
   }
 
   #clusterInfo(): ClusterInfo {

@@ -137,6 +137,12 @@ export const SCALE = 'kubedesk:scale';
 export const EVENTS = 'kubedesk:events';
 export const SUBSCRIBE = 'kubedesk:subscribe';
 export const UNSUBSCRIBE = 'kubedesk:unsubscribe';
+export const ROLLOUT_HISTORY = 'kubedesk:rollout-history';
+export const ROLLOUT_DIFF = 'kubedesk:rollout-diff';
+export const ROLLOUT_ACTION = 'kubedesk:rollout-action';
+export const SCALING_HISTORY = 'kubedesk:scaling-history';
+export const METRICS_HISTORY = 'kubedesk:metrics-history';
+export const LOCAL_IMAGES = 'kubedesk:local-images';
 /** Main → renderer only: messages of open subscriptions, tagged with their id. */
 export const SUBSCRIPTION_MESSAGE = 'kubedesk:subscription-message';
 
@@ -155,6 +161,88 @@ export interface RequestContract {
   [EVENTS]: { request: { ref: ResourceRef; uid?: string }; response: KubeObject[] };
   [SUBSCRIBE]: { request: SubscribeRequest; response: { id: string } };
   [UNSUBSCRIBE]: { request: { id: string }; response: { stopped: boolean } };
+  /** A Deployment's, DaemonSet's or StatefulSet's revisions, oldest first (`kubectl rollout history`). */
+  [ROLLOUT_HISTORY]: { request: { ref: ResourceRef }; response: RolloutRevision[] };
+  /** What changed in the pod template between two revisions. */
+  [ROLLOUT_DIFF]: { request: { ref: ResourceRef; from: number; to: number }; response: RolloutDiff };
+  /** `kubectl rollout pause|resume|restart|undo` semantics. */
+  [ROLLOUT_ACTION]: { request: RolloutActionRequest; response: RolloutActionResult };
+  /** The HPA's rescales with the metric values behind them, oldest first. */
+  [SCALING_HISTORY]: { request: { namespace: string; name: string }; response: ScalingDecision[] };
+  /** CPU/memory samples per pod (pods without samples are absent). */
+  [METRICS_HISTORY]: { request: { namespace: string; pods: string[] }; response: Record<string, MetricsSample[]> };
+  /** Images present on the local container runtime, for suggestions. */
+  [LOCAL_IMAGES]: { request: Record<string, never>; response: LocalImage[] };
+}
+
+// ---- Workload dashboards (rollouts, scaling) ----
+
+export interface RolloutRevision {
+  revision: number;
+  /** Numbers this snapshot held before a rollback made it current again. */
+  previousRevisions: number[];
+  /** The ReplicaSet (Deployment) or ControllerRevision (DaemonSet, StatefulSet) holding it. */
+  name: string;
+  changeCause?: string;
+  createdAt?: string;
+  images: string[];
+  /** The pod template, without controller-added hash labels. */
+  template: unknown;
+}
+
+export interface RolloutFieldChange {
+  path: string;
+  op: 'added' | 'removed' | 'changed';
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface RolloutDiff {
+  from: RolloutRevision;
+  to: RolloutRevision;
+  changes: RolloutFieldChange[];
+}
+
+export type RolloutAction = 'pause' | 'resume' | 'restart' | 'undo';
+
+export interface RolloutActionRequest {
+  ref: ResourceRef;
+  action: RolloutAction;
+  /** For `undo`: the revision to go back to; absent or 0 means the previous one. */
+  toRevision?: number;
+}
+
+export interface RolloutActionResult {
+  /** What kubectl would print, e.g. `deployment.apps/web rolled back`. */
+  message: string;
+  object: KubeObject;
+}
+
+export interface ScalingDecision {
+  /** Epoch ms. */
+  time: number;
+  from: number;
+  to: number;
+  reason: string;
+  metrics: {
+    metric: string;
+    currentUtilization?: number;
+    targetUtilization?: number;
+    currentAverageValue?: number;
+    targetAverageValue?: number;
+  }[];
+}
+
+export interface MetricsSample {
+  /** Epoch ms. */
+  timestamp: number;
+  cpuCores: number;
+  memoryBytes: number;
+}
+
+export interface LocalImage {
+  tags: string[];
+  sizeBytes: number;
 }
 
 export type RequestChannel = keyof RequestContract;
@@ -174,6 +262,12 @@ export const REQUEST_CHANNELS = [
   EVENTS,
   SUBSCRIBE,
   UNSUBSCRIBE,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
 ] as const satisfies readonly RequestChannel[];
 
 // ---- Subscriptions (streams): opened with SUBSCRIBE, messages arrive as SubscriptionMessage. ----
@@ -245,6 +339,12 @@ export interface KubedeskBridge {
   /** Opens a subscription; `onMessage` receives its messages until `unsubscribe` or its end. */
   subscribe(request: SubscribeRequest, onMessage: (message: SubscriptionMessage) => void): Promise<{ id: string }>;
   unsubscribe: Call<typeof UNSUBSCRIBE>;
+  rolloutHistory: Call<typeof ROLLOUT_HISTORY>;
+  rolloutDiff: Call<typeof ROLLOUT_DIFF>;
+  rolloutAction: Call<typeof ROLLOUT_ACTION>;
+  scalingHistory: Call<typeof SCALING_HISTORY>;
+  metricsHistory: Call<typeof METRICS_HISTORY>;
+  localImages: Call<typeof LOCAL_IMAGES>;
 }
 
 /** The functions the preload exposes, for the security test that nothing else leaks. */
@@ -261,4 +361,10 @@ export const BRIDGE_FUNCTIONS = [
   'events',
   'subscribe',
   'unsubscribe',
+  'rolloutHistory',
+  'rolloutDiff',
+  'rolloutAction',
+  'scalingHistory',
+  'metricsHistory',
+  'localImages',
 ] as const satisfies readonly (keyof KubedeskBridge)[];

@@ -16,6 +16,12 @@ import {
   SUBSCRIPTION_MESSAGE,
   UNSUBSCRIBE,
   UPDATE,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
   type ErrorInfo,
   type KubedeskBridge,
   type Reply,
@@ -75,6 +81,12 @@ const bridge: KubedeskBridge = {
     listeners.delete(request.id);
     return invoke(UNSUBSCRIBE, request);
   },
+  rolloutHistory: (request) => invoke(ROLLOUT_HISTORY, request),
+  rolloutDiff: (request) => invoke(ROLLOUT_DIFF, request),
+  rolloutAction: (request) => invoke(ROLLOUT_ACTION, request),
+  scalingHistory: (request) => invoke(SCALING_HISTORY, request),
+  metricsHistory: (request) => invoke(METRICS_HISTORY, request),
+  localImages: (request) => invoke(LOCAL_IMAGES, request),
 };
 
 contextBridge.exposeInMainWorld('kubedesk', bridge);

@@ -7,6 +7,7 @@ import { startWebUi, type WebUi } from './web-ui.js';
 import { attachWsBridge } from './ws-bridge.js';
 import { BridgeHandler } from '../bridge/handler.js';
 import { agentLogSource } from '../bridge/agent-logs.js';
+import { clusterWorkloadSource } from '../bridge/workload-source.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       engine,
       version: process.env['npm_package_version'] ?? 'dev',
       logs: agentLogSource(cluster.agent.io),
+      workloads: clusterWorkloadSource(cluster),
     }),
   );
   const elapsed = Math.round(performance.now() - started);

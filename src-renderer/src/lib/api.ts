@@ -10,8 +10,15 @@ import type {
   KubeObject,
   ListRequest,
   ListResult,
+  LocalImage,
+  MetricsSample,
   PatchType,
   ResourceRef,
+  RolloutActionRequest,
+  RolloutActionResult,
+  RolloutDiff,
+  RolloutRevision,
+  ScalingDecision,
   SubscriptionContract,
   SubscriptionMessage,
   Topic,
@@ -32,6 +39,12 @@ export interface Api {
   delete(request: DeleteRequest): Promise<DeleteResult>;
   scale(ref: ResourceRef, replicas: number): Promise<{ replicas: number }>;
   events(ref: ResourceRef, uid?: string): Promise<KubeObject[]>;
+  rolloutHistory(ref: ResourceRef): Promise<RolloutRevision[]>;
+  rolloutDiff(ref: ResourceRef, from: number, to: number): Promise<RolloutDiff>;
+  rolloutAction(request: RolloutActionRequest): Promise<RolloutActionResult>;
+  scalingHistory(namespace: string, name: string): Promise<ScalingDecision[]>;
+  metricsHistory(namespace: string, pods: string[]): Promise<Record<string, MetricsSample[]>>;
+  localImages(): Promise<LocalImage[]>;
   /** Opens a stream; returns the function that closes it. */
   subscribe<T extends Topic>(
     topic: T,
@@ -56,6 +69,12 @@ export function createApi(t: Transport): Api {
     delete: (request) => t.call('kubedesk:delete', request),
     scale: (ref, replicas) => t.call('kubedesk:scale', { ref, replicas }),
     events: (ref, uid) => t.call('kubedesk:events', uid ? { ref, uid } : { ref }),
+    rolloutHistory: (ref) => t.call('kubedesk:rollout-history', { ref }),
+    rolloutDiff: (ref, from, to) => t.call('kubedesk:rollout-diff', { ref, from, to }),
+    rolloutAction: (request) => t.call('kubedesk:rollout-action', request),
+    scalingHistory: (namespace, name) => t.call('kubedesk:scaling-history', { namespace, name }),
+    metricsHistory: (namespace, pods) => t.call('kubedesk:metrics-history', { namespace, pods }),
+    localImages: () => t.call('kubedesk:local-images', {}),
     async subscribe(topic, args, onMessage) {
       const id = newId();
       await t.subscribe({ id, topic, args } as Parameters<Transport['subscribe']>[0], onMessage);

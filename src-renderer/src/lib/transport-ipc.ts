@@ -12,6 +12,12 @@ import {
   SUBSCRIBE,
   UNSUBSCRIBE,
   UPDATE,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
   type KubedeskBridge,
   type RequestChannel,
 } from '../../../src-main/ipc/contract';
@@ -30,6 +36,12 @@ const FUNCTION_OF: Record<Exclude<RequestChannel, typeof SUBSCRIBE>, Exclude<key
   [SCALE]: 'scale',
   [EVENTS]: 'events',
   [UNSUBSCRIBE]: 'unsubscribe',
+  [ROLLOUT_HISTORY]: 'rolloutHistory',
+  [ROLLOUT_DIFF]: 'rolloutDiff',
+  [ROLLOUT_ACTION]: 'rolloutAction',
+  [SCALING_HISTORY]: 'scalingHistory',
+  [METRICS_HISTORY]: 'metricsHistory',
+  [LOCAL_IMAGES]: 'localImages',
 };
 
 export function ipcTransport(bridge: KubedeskBridge): Transport {
