@@ -5,6 +5,7 @@ import { benchNode } from './node.bench.js';
 import { benchControllers } from './controllers.bench.js';
 import { benchRollout } from './rollout.bench.js';
 import { benchUi } from './ui.bench.js';
+import { benchWorkloads } from './workloads.bench.js';
 import { summary } from './report.js';
 
 const only = process.argv[2];
@@ -15,4 +16,5 @@ if (!only || only === 'node') await benchNode();
 if (!only || only === 'controllers') await benchControllers();
 if (!only || only === 'rollout') await benchRollout();
 if (!only || only === 'ui') await benchUi();
+if (!only || only === 'workloads') await benchWorkloads();
 summary();

@@ -128,7 +128,10 @@ describe('HPA target line and decisions', () => {
     }) as unknown as KubeObject;
   const template = (cpu?: string) => ({
     spec: {
-      containers: [{ resources: { requests: cpu ? { cpu } : {} } }, { resources: { requests: { cpu: '0.1' } } }],
+      containers: [
+        { resources: { requests: (cpu ? { cpu } : {}) as Record<string, string> } },
+        { resources: { requests: { cpu: '0.1' } } },
+      ],
     },
   });
 
