@@ -124,4 +124,36 @@ describe('rollout channels', () => {
       code: 400,
     });
   });
+
+  it('a StatefulSet’s revisions are its ControllerRevisions; undo applies the chosen one', async () => {
+    const sts = { group: 'apps', resource: 'statefulsets', namespace: 'default', name: 'db' };
+    await h.api.create({ group: 'apps', resource: 'statefulsets', namespace: 'default' }, {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: 'db', annotations: { 'kubernetes.io/change-cause': 'db one' } },
+      spec: {
+        replicas: 1,
+        serviceName: 'db',
+        selector: { matchLabels: { app: 'db' } },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+      },
+    } as KubeObject);
+    await h.settle();
+    const s = await h.api.get(sts);
+    (s.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image = 'db:2';
+    await h.api.update(sts, s);
+    await h.settle();
+    const revs = await call<RolloutRevision[]>('kubedesk:rollout-history', { ref: sts });
+    expect(revs.map((r) => [r.revision, r.images])).toEqual([
+      [1, ['db:1']],
+      [2, ['db:2']],
+    ]);
+    expect(revs[0].changeCause).toBe('db one');
+    const diff = await call<RolloutDiff>('kubedesk:rollout-diff', { ref: sts, from: 1, to: 2 });
+    expect(diff.changes.map((c) => c.path)).toEqual(['spec.containers[db].image']);
+    await expect(call('kubedesk:rollout-action', { ref: sts, action: 'pause' })).rejects.toMatchObject({ code: 400 });
+    const res = await call<{ message: string }>('kubedesk:rollout-action', { ref: sts, action: 'undo' });
+    expect(res.message).toBe('statefulset.apps/db rolled back');
+    expect(JSON.stringify((await h.api.get(sts)).spec)).toContain('db:1');
+  });
 });
