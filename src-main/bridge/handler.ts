@@ -27,6 +27,7 @@ import {
   SCALING_HISTORY,
   METRICS_HISTORY,
   LOCAL_IMAGES,
+  REPLICA_HISTORY,
   type ClusterInfo,
   type Reply,
   type RequestChannel,
@@ -150,6 +151,18 @@ export class BridgeHandler {
         return out;
       },
       [LOCAL_IMAGES]: async () => this.#workloads('local images').localImages(),
+      [REPLICA_HISTORY]: async ({ ref }) => {
+        const info = kindOf(ref);
+        if (info.group !== 'apps' || !['deployments', 'statefulsets', 'daemonsets'].includes(info.plural)) {
+          throw new StatusError(
+            400,
+            'BadRequest',
+            `no replica history for ${info.kind}; only Deployments, StatefulSets and DaemonSets`,
+          );
+        }
+        await api.get(ref);
+        return this.#workloads('replica history').replicaHistory(`apps/${info.plural}`, ref.namespace ?? '', ref.name!);
+      },
     };
   }
 

@@ -143,6 +143,7 @@ export const ROLLOUT_ACTION = 'kubedesk:rollout-action';
 export const SCALING_HISTORY = 'kubedesk:scaling-history';
 export const METRICS_HISTORY = 'kubedesk:metrics-history';
 export const LOCAL_IMAGES = 'kubedesk:local-images';
+export const REPLICA_HISTORY = 'kubedesk:replica-history';
 /** Main → renderer only: messages of open subscriptions, tagged with their id. */
 export const SUBSCRIPTION_MESSAGE = 'kubedesk:subscription-message';
 
@@ -173,6 +174,8 @@ export interface RequestContract {
   [METRICS_HISTORY]: { request: { namespace: string; pods: string[] }; response: Record<string, MetricsSample[]> };
   /** Images present on the local container runtime, for suggestions. */
   [LOCAL_IMAGES]: { request: Record<string, never>; response: LocalImage[] };
+  /** A workload's replica counts over time as main recorded them, oldest first. */
+  [REPLICA_HISTORY]: { request: { ref: ResourceRef }; response: ReplicaCount[] };
 }
 
 // ---- Workload dashboards (rollouts, scaling) ----
@@ -240,6 +243,15 @@ export interface MetricsSample {
   memoryBytes: number;
 }
 
+export interface ReplicaCount {
+  /** Epoch ms when the counts were seen. */
+  t: number;
+  desired: number;
+  current: number;
+  ready: number;
+  available: number;
+}
+
 export interface LocalImage {
   tags: string[];
   sizeBytes: number;
@@ -268,6 +280,7 @@ export const REQUEST_CHANNELS = [
   SCALING_HISTORY,
   METRICS_HISTORY,
   LOCAL_IMAGES,
+  REPLICA_HISTORY,
 ] as const satisfies readonly RequestChannel[];
 
 // ---- Subscriptions (streams): opened with SUBSCRIBE, messages arrive as SubscriptionMessage. ----
@@ -345,6 +358,7 @@ export interface KubedeskBridge {
   scalingHistory: Call<typeof SCALING_HISTORY>;
   metricsHistory: Call<typeof METRICS_HISTORY>;
   localImages: Call<typeof LOCAL_IMAGES>;
+  replicaHistory: Call<typeof REPLICA_HISTORY>;
 }
 
 /** The functions the preload exposes, for the security test that nothing else leaks. */
@@ -367,4 +381,5 @@ export const BRIDGE_FUNCTIONS = [
   'scalingHistory',
   'metricsHistory',
   'localImages',
+  'replicaHistory',
 ] as const satisfies readonly (keyof KubedeskBridge)[];

@@ -20,6 +20,7 @@ import {
   SCALING_HISTORY,
   METRICS_HISTORY,
   LOCAL_IMAGES,
+  REPLICA_HISTORY,
   type LogsRequest,
   type RequestChannel,
   type RequestOf,
@@ -145,6 +146,7 @@ const WORKLOAD_SCHEMAS = {
   [SCALING_HISTORY]: object({ namespace: NAMESPACE, name: NAME }),
   [METRICS_HISTORY]: object({ namespace: NAMESPACE, pods: POD_NAMES }),
   [LOCAL_IMAGES]: object({}),
+  [REPLICA_HISTORY]: object({ ref: namedRef }),
 } satisfies { [C in WorkloadChannel]: Schema<RequestOf<C>> };
 
 type WorkloadChannel =
@@ -153,7 +155,8 @@ type WorkloadChannel =
   | typeof ROLLOUT_ACTION
   | typeof SCALING_HISTORY
   | typeof METRICS_HISTORY
-  | typeof LOCAL_IMAGES;
+  | typeof LOCAL_IMAGES
+  | typeof REPLICA_HISTORY;
 
 export const REQUEST_SCHEMAS: { [C in RequestChannel]: Schema<RequestOf<C>> } = {
   [CLUSTER_INFO]: object({}) as Schema<RequestOf<typeof CLUSTER_INFO>>,

@@ -22,6 +22,7 @@ import {
   SCALING_HISTORY,
   METRICS_HISTORY,
   LOCAL_IMAGES,
+  REPLICA_HISTORY,
   type ErrorInfo,
   type KubedeskBridge,
   type Reply,
@@ -87,6 +88,7 @@ const bridge: KubedeskBridge = {
   scalingHistory: (request) => invoke(SCALING_HISTORY, request),
   metricsHistory: (request) => invoke(METRICS_HISTORY, request),
   localImages: (request) => invoke(LOCAL_IMAGES, request),
+  replicaHistory: (request) => invoke(REPLICA_HISTORY, request),
 };
 
 contextBridge.exposeInMainWorld('kubedesk', bridge);

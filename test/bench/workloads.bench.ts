@@ -227,7 +227,7 @@ export async function benchWorkloads(): Promise<void> {
     // What the engine says, when: every change of the Deployment's rollout status message.
     const engineSeen: { t: number; text: string }[] = [];
     const bridgeSeen: { t: number; text: string }[] = [];
-    const stopWatch = cluster.engine.store.watch('apps/deployments', 0, {}, (e) => {
+    const stopWatch = cluster.engine.store.watch('apps/deployments', cluster.engine.store.resourceVersion, {}, (e) => {
       if (e.object.metadata.name !== 'roll') return;
       const text = rolloutStatus(e.object).message;
       if (engineSeen.at(-1)?.text !== text) engineSeen.push({ t: Date.now(), text });

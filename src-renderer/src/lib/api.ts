@@ -13,6 +13,7 @@ import type {
   LocalImage,
   MetricsSample,
   PatchType,
+  ReplicaCount,
   ResourceRef,
   RolloutActionRequest,
   RolloutActionResult,
@@ -45,6 +46,7 @@ export interface Api {
   scalingHistory(namespace: string, name: string): Promise<ScalingDecision[]>;
   metricsHistory(namespace: string, pods: string[]): Promise<Record<string, MetricsSample[]>>;
   localImages(): Promise<LocalImage[]>;
+  replicaHistory(ref: ResourceRef): Promise<ReplicaCount[]>;
   /** Opens a stream; returns the function that closes it. */
   subscribe<T extends Topic>(
     topic: T,
@@ -75,6 +77,7 @@ export function createApi(t: Transport): Api {
     scalingHistory: (namespace, name) => t.call('kubedesk:scaling-history', { namespace, name }),
     metricsHistory: (namespace, pods) => t.call('kubedesk:metrics-history', { namespace, pods }),
     localImages: () => t.call('kubedesk:local-images', {}),
+    replicaHistory: (ref) => t.call('kubedesk:replica-history', { ref }),
     async subscribe(topic, args, onMessage) {
       const id = newId();
       await t.subscribe({ id, topic, args } as Parameters<Transport['subscribe']>[0], onMessage);

@@ -18,6 +18,7 @@ import {
   SCALING_HISTORY,
   METRICS_HISTORY,
   LOCAL_IMAGES,
+  REPLICA_HISTORY,
   type KubedeskBridge,
   type RequestChannel,
 } from '../../../src-main/ipc/contract';
@@ -42,6 +43,7 @@ const FUNCTION_OF: Record<Exclude<RequestChannel, typeof SUBSCRIBE>, Exclude<key
   [SCALING_HISTORY]: 'scalingHistory',
   [METRICS_HISTORY]: 'metricsHistory',
   [LOCAL_IMAGES]: 'localImages',
+  [REPLICA_HISTORY]: 'replicaHistory',
 };
 
 export function ipcTransport(bridge: KubedeskBridge): Transport {

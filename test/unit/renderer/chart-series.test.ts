@@ -43,6 +43,21 @@ describe('replica history from watch events', () => {
   });
 });
 
+describe('replica history merged with main’s recording', () => {
+  it('puts earlier samples from main before the live ones, in time order, without repeats', () => {
+    const h = new ReplicaHistory();
+    h.push({ t: 50, desired: 3, current: 3, ready: 3, available: 3 });
+    h.merge([
+      { t: 10, desired: 1, current: 1, ready: 1, available: 1 },
+      { t: 20, desired: 3, current: 1, ready: 1, available: 1 },
+      { t: 40, desired: 3, current: 3, ready: 3, available: 3 },
+      { t: 50, desired: 3, current: 3, ready: 3, available: 3 },
+    ]);
+    expect(h.samples.map((s) => s.t)).toEqual([10, 20, 40]);
+    expect(h.push({ t: 60, desired: 2, current: 3, ready: 3, available: 3 })).toBe(true);
+  });
+});
+
 describe('step series over a window', () => {
   const samples = [
     { t: 100, desired: 1, current: 1, ready: 1, available: 1 },

@@ -53,6 +53,20 @@ export class ReplicaHistory {
   #samples: ReplicaSample[] = [];
   constructor(readonly limit = 5000) {}
 
+  /**
+   * Adds samples recorded elsewhere (main's recorder, from before this view opened), keeping time
+   * order and dropping samples that repeat the counts before them.
+   */
+  merge(samples: readonly ReplicaSample[]): void {
+    const all = [...samples, ...this.#samples].sort((a, b) => a.t - b.t);
+    const out: ReplicaSample[] = [];
+    for (const s of all) {
+      const last = out.at(-1);
+      if (!last || !sameCounts(last, s)) out.push(s);
+    }
+    this.#samples = out.slice(-this.limit);
+  }
+
   /** Records `sample`; returns whether anything changed. Samples older than the last are ignored. */
   push(sample: ReplicaSample): boolean {
     const last = this.#samples.at(-1);
