@@ -18,13 +18,13 @@ export async function startWatch(
   request: WatchRequest,
   send: (message: WatchMessage) => void,
 ): Promise<Subscription> {
-  const { ref, labelSelector, fieldSelector } = request;
+  const { ref, labelSelector, fieldSelector, summary } = request;
   const list = await api.list(ref, { labelSelector, fieldSelector });
   const at = now();
   send({
     type: 'SYNC',
     columns: columnsOf(info),
-    rows: list.items.filter((o) => !ref.name || o.metadata.name === ref.name).map((o) => rowOf(info, o, at)),
+    rows: list.items.filter((o) => !ref.name || o.metadata.name === ref.name).map((o) => rowOf(info, o, at, summary)),
     resourceVersion: list.metadata.resourceVersion ?? '',
   });
 
@@ -43,7 +43,7 @@ export async function startWatch(
     { labelSelector, fieldSelector, resourceVersion: list.metadata.resourceVersion },
     (event) => {
       if (event.type === 'BOOKMARK' || stopped) return;
-      pending.push({ type: event.type, row: rowOf(info, event.object, now()) });
+      pending.push({ type: event.type, row: rowOf(info, event.object, now(), summary) });
       timer ??= setTimeout(flush, WATCH_BATCH_MS);
     },
   );

@@ -289,6 +289,11 @@ export interface WatchRequest {
   ref: ResourceRef;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * Rows carry a summary instead of the whole object: metadata without annotations and
+   * managedFields, plus a pod's `status.phase` and an event's time and type — what lists need.
+   */
+  summary?: boolean;
 }
 
 export type WatchChangeType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -98,6 +98,7 @@ export const watchRequest: Schema<WatchRequest> = object({
   ref: resourceRef,
   labelSelector: optional(SELECTOR),
   fieldSelector: optional(SELECTOR),
+  summary: optional(boolean()),
 });
 
 export const logsRequest: Schema<LogsRequest> = object({

@@ -5,6 +5,8 @@ import { benchNode } from './node.bench.js';
 import { benchControllers } from './controllers.bench.js';
 import { benchRollout } from './rollout.bench.js';
 import { benchUi } from './ui.bench.js';
+import { benchLogsView } from './logs-view.bench.js';
+import { benchStartup } from './startup.bench.js';
 import { benchWorkloads } from './workloads.bench.js';
 import { summary } from './report.js';
 
@@ -16,5 +18,7 @@ if (!only || only === 'node') await benchNode();
 if (!only || only === 'controllers') await benchControllers();
 if (!only || only === 'rollout') await benchRollout();
 if (!only || only === 'ui') await benchUi();
+if (!only || only === 'logs') await benchLogsView();
+if (!only || only === 'startup') await benchStartup();
 if (!only || only === 'workloads') await benchWorkloads();
 summary();

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { BridgeHandler } from '../../src-main/bridge/handler.js';
 import { agentLogSource } from '../../src-main/bridge/agent-logs.js';
 import { clusterWorkloadSource } from '../../src-main/bridge/workload-source.js';
@@ -16,11 +16,9 @@ import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
 import { startWebUi } from '../../src-main/server/web-ui.js';
 import { attachWsBridge } from '../../src-main/server/ws-bridge.js';
 import { rolloutStatus } from '../../src-renderer/src/lib/rollout/status.js';
+import { BENCH_CHROMIUM, launchBenchBrowser } from './browser.js';
 import { percentile, report } from './report.js';
 
-const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser', process.env.CHROMIUM_PATH].find(
-  (p) => p && existsSync(p),
-);
 const deployments = { group: 'apps', resource: 'deployments', namespace: 'default' };
 
 function deployment(name: string, replicas: number, image = 'app:v1'): KubeObject {
@@ -111,7 +109,7 @@ async function watchCharts(page: Page, seconds: number): Promise<ChartWindow> {
 
 export async function benchWorkloads(): Promise<void> {
   console.log('\n## Workload dashboards in Chromium, simulated runtime (issue 7)');
-  if (!CHROMIUM || !existsSync('out/renderer/index.html')) {
+  if (!BENCH_CHROMIUM || !existsSync('out/renderer/index.html')) {
     console.log('  SKIPPED: needs Chromium and a built renderer (npm run build)');
     return;
   }
@@ -125,10 +123,7 @@ export async function benchWorkloads(): Promise<void> {
     workloads: clusterWorkloadSource(cluster),
   });
   const bridge = attachWsBridge(ui, handler);
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'],
-  });
+  const browser = await launchBenchBrowser();
   const api = cluster.engine.api;
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });

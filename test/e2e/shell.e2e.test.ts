@@ -79,6 +79,43 @@ describe.skipIf(!executablePath)('the app shell in a browser (web mode)', () => 
     await shell.screenshot('overview-dark');
   });
 
+  it('dropping a manifest file on the window applies it and shows each document’s result', async () => {
+    const shell = new ShellPage(page);
+    await shell.login(web.ui.loginUrl());
+    const manifest = [
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: dropped-config}',
+      'data: {greeting: hello}',
+      '---',
+      'apiVersion: v1',
+      'kind: ConfigMap',
+      'metadata: {name: Bad_Name}',
+    ].join('\n');
+    const dataTransfer = await page.evaluateHandle((text) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([text], 'config.yaml', { type: 'application/yaml' }));
+      return dt;
+    }, manifest);
+    await page.dispatchEvent('main', 'dragover', { dataTransfer });
+    await page.dispatchEvent('main', 'drop', { dataTransfer });
+    const dialog = page.getByRole('dialog', { name: 'Applied config.yaml' });
+    await expect.poll(() => dialog.getByRole('status').textContent()).toBe('1 of 2 documents applied, 1 failed.');
+    await expect(dialog.getByRole('link', { name: /dropped-config/ }).count()).resolves.toBe(1);
+    await expect(dialog.getByText(/metadata\.name/).count()).resolves.toBeGreaterThan(0);
+    const stored = await web.engine.api.get({
+      group: '',
+      resource: 'configmaps',
+      namespace: 'default',
+      name: 'dropped-config',
+    });
+    expect((stored as { data?: Record<string, string> }).data).toEqual({ greeting: 'hello' });
+    await shell.screenshot('drop-apply');
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog.isVisible()).resolves.toBe(false);
+    expect(problems).toEqual([]);
+  });
+
   it('without logging in, the page is refused', async () => {
     const response = await page.goto(web.ui.url);
     expect(response?.status()).toBe(401);

@@ -11,6 +11,8 @@ export interface StreamKey {
   ref: ResourceRef;
   labelSelector?: string;
   fieldSelector?: string;
+  /** Rows carry summaries (metadata, pod phase) rather than whole objects: for lists. */
+  summary?: boolean;
 }
 
 const RETRY_MS = 2000;
@@ -68,11 +70,12 @@ export class ResourceStream {
 const registry = new StreamRegistry((key) => new ResourceStream(JSON.parse(key) as StreamKey));
 
 export function streamKey(key: StreamKey): string {
-  const { ref, labelSelector, fieldSelector } = key;
+  const { ref, labelSelector, fieldSelector, summary } = key;
   return JSON.stringify({
     ref: { group: ref.group, resource: ref.resource, namespace: ref.namespace, name: ref.name },
     labelSelector: labelSelector || undefined,
     fieldSelector: fieldSelector || undefined,
+    summary: summary || undefined,
   });
 }
 

@@ -35,6 +35,33 @@ describe('subscriptions', () => {
     }
   });
 
+  it('a summary watch carries metadata only (no spec, annotations or managedFields) with the same cells', async () => {
+    await ask(APPLY, { yaml: DEPLOYMENT });
+    await ask(SUBSCRIBE, { ...watchDeployments('full') });
+    await ask(SUBSCRIBE, { id: 'slim', topic: 'watch', args: { ...watchDeployments('slim').args, summary: true } });
+    const sync = (id: string) =>
+      (ctx.messages.find((m) => (m as { id: string }).id === id) as { message: WatchMessage }).message;
+    const full = sync('full');
+    const slim = sync('slim');
+    if (full.type !== 'SYNC' || slim.type !== 'SYNC') throw new Error('expected SYNC messages');
+    expect(slim.rows[0].cells).toEqual(full.rows[0].cells);
+    expect(full.rows[0].object.spec).toBeDefined();
+    expect(full.rows[0].object.metadata.managedFields).toBeDefined();
+    const summary = slim.rows[0].object;
+    expect(summary).toMatchObject({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' } });
+    expect(summary.metadata.uid).toBe(full.rows[0].object.metadata.uid);
+    expect(summary.spec).toBeUndefined();
+    expect(summary.metadata.annotations).toBeUndefined();
+    expect(summary.metadata.managedFields).toBeUndefined();
+    expect(JSON.stringify(summary).length).toBeLessThan(JSON.stringify(full.rows[0].object).length / 2);
+    expect(
+      await ask(SUBSCRIBE, { id: 'bad', topic: 'watch', args: { ...watchDeployments('x').args, summary: 'yes' } }),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 400 },
+    });
+  });
+
   it('unsubscribing stops the watch: no message arrives afterwards', async () => {
     await ask(SUBSCRIBE, watchDeployments('w1'));
     expect(ctx.session.size).toBe(1);

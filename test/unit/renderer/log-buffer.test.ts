@@ -60,6 +60,21 @@ describe('log buffer', () => {
     expect(new LogBuffer().toText()).toBe('');
   });
 
+  it('reads back packed (full) chunks exactly: empty lines, unicode, partly dropped first chunk', () => {
+    const odd = (i: number) => (i % 5 === 0 ? '' : i % 7 === 0 ? `näive ✓ ${i}\t` : `line ${i}`);
+    const all = Array.from({ length: 12_000 }, (_, i) => odd(i));
+    const b = new LogBuffer(7000);
+    for (let i = 0; i < all.length; i += 999) b.append(all.slice(i, i + 999));
+    expect(b.dropped).toBe(5000);
+    expect(b.slice(0, Infinity)).toEqual(all.slice(5000));
+    expect(b.toText()).toBe(all.slice(5000).join('\n') + '\n');
+    const seen: string[] = [];
+    b.forEach(8190, 8200, (line, seq) => seen.push(`${seq}:${line}`));
+    expect(seen).toEqual(all.slice(8190, 8200).map((l, k) => `${8190 + k}:${l}`));
+    expect(b.get(4999)).toBeUndefined();
+    expect(b.get(8191)).toBe(all[8191]);
+  });
+
   it('appends 1,000,000 lines in well under a second', () => {
     const batch = lines(0, 1000);
     const b = new LogBuffer();
