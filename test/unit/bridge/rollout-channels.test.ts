@@ -32,7 +32,7 @@ describe('rollout channels', () => {
     return reply.result;
   };
   const setImage = async (image: string, cause: string) => {
-    const d = await h.api.get(ref);
+    const d = structuredClone(await h.api.get(ref));
     (d.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image = image;
     d.metadata.annotations = { ...d.metadata.annotations, 'kubernetes.io/change-cause': cause };
     await h.api.update(ref, d);
@@ -139,7 +139,7 @@ describe('rollout channels', () => {
       },
     } as KubeObject);
     await h.settle();
-    const s = await h.api.get(sts);
+    const s = structuredClone(await h.api.get(sts));
     (s.spec as { template: { spec: { containers: { image: string }[] } } }).template.spec.containers[0].image = 'db:2';
     await h.api.update(sts, s);
     await h.settle();
