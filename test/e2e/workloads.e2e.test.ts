@@ -11,6 +11,7 @@ import { ensureTestImage } from '../fixtures/images.js';
 import { DeployPage, type DeployInput } from './pages/deploy-page.js';
 import { RolloutPage } from './pages/rollout-page.js';
 import { ScalingPage } from './pages/scaling-page.js';
+import { YamlEditorPage } from './pages/yaml-editor.js';
 import { ShellPage } from './pages/shell-page.js';
 import { CHROMIUM_ARGS, SCREENSHOTS, startWebMode, type WebMode } from './web-mode.js';
 
@@ -72,6 +73,8 @@ describe.skipIf(!executablePath)('a person deploys, rolls out, rolls back and sc
     const form = new DeployPage(page);
     await form.open();
     await form.fill(input(V1, 'first version'));
+    // Local images are suggested as the image is typed.
+    await expect(page.locator(`datalist#local-images option[value="${V1}"]`).count()).resolves.toBe(1);
     const yaml = await form.preview().textContent();
     expect(yaml).toContain('kind: HorizontalPodAutoscaler');
     expect(yaml).toContain('kind: Service');
@@ -100,6 +103,10 @@ describe.skipIf(!executablePath)('a person deploys, rolls out, rolls back and sc
     const form = new DeployPage(page);
     await form.open();
     await form.fill({ ...input(V1, 'bad'), name: 'Bad_Name', hpa: undefined, service: false });
+    // The YAML is editable too, and the form follows it.
+    const editor = new YamlEditorPage(page, 'Deployment YAML');
+    await editor.replace((await editor.text()).replace('replicas: 1', 'replicas: 2'));
+    await expect(form.form.getByRole('spinbutton', { name: 'Replicas' }).inputValue()).resolves.toBe('2');
     await form.deploy();
     const error = page.getByRole('alert').filter({ hasText: 'metadata.name' });
     await error.waitFor();
