@@ -197,6 +197,11 @@ describe.skipIf(!executablePath)('a person deploys, rolls out, rolls back and sc
     });
     expect(desired).toBe(true);
     await shell.screenshot('scaling-chart');
+    // The charts follow the OS theme (colours re-read from the app's tokens).
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.waitForTimeout(1200);
+    await shell.screenshot('scaling-chart-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
     expect([...new Set(problems)]).toEqual([]);
   }, 120_000);
 });
