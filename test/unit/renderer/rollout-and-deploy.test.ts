@@ -13,6 +13,12 @@ import {
 } from '../../../src-renderer/src/lib/deploy/manifest.js';
 import { sideBySide } from '../../../src-renderer/src/lib/rollout/line-diff.js';
 import { replicaSetProgress, rolloutStatus } from '../../../src-renderer/src/lib/rollout/status.js';
+import {
+  eventEntries,
+  mergeTimeline,
+  podTransitions,
+  type PodState,
+} from '../../../src-renderer/src/lib/rollout/timeline.js';
 
 const dep = (generation: number, status: Record<string, unknown>, replicas = 3): KubeObject =>
   ({
@@ -192,5 +198,57 @@ describe('deploy form ↔ manifests', () => {
     expect(formFieldOf('Deployment', 'spec.replicas')).toBe('replicas');
     expect(formFieldOf('HorizontalPodAutoscaler', 'spec.maxReplicas')).toBe('hpa');
     expect(formFieldOf('Deployment', 'spec.template.spec.volumes[0]')).toBeNull();
+  });
+});
+
+describe('rollout timeline', () => {
+  const pod = (name: string, phase: string, ready: boolean, terminating = false): KubeObject =>
+    ({
+      kind: 'Pod',
+      metadata: { name, deletionTimestamp: terminating ? '2026-01-01T00:00:00Z' : undefined },
+      status: { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] },
+    }) as unknown as KubeObject;
+
+  it('reports pod creation, phase and Ready changes and deletion, but not the pods present at first', () => {
+    const seen = new Map<string, PodState>();
+    expect(podTransitions(seen, [pod('a', 'Running', true)], 1, true)).toEqual([]);
+    const next = podTransitions(seen, [pod('a', 'Running', false), pod('b', 'Pending', false)], 2);
+    expect(next.map((e) => [e.subject, e.text, e.warning])).toEqual([
+      ['pod/a', 'is no longer Ready', true],
+      ['pod/b', 'created (Pending)', false],
+    ]);
+    const last = podTransitions(seen, [pod('b', 'Running', true, true)], 3);
+    expect(last.map((e) => [e.subject, e.text])).toEqual([
+      ['pod/b', 'Pending → Terminating'],
+      ['pod/b', 'became Ready'],
+      ['pod/a', 'deleted'],
+    ]);
+  });
+
+  it('keeps the events of the workload’s own objects, newest first, with counts', () => {
+    const event = (name: string, reason: string, t: string, count = 1, type = 'Normal'): KubeObject =>
+      ({
+        kind: 'Event',
+        metadata: { name: `${name}.${reason}`, uid: `${name}-${reason}` },
+        involvedObject: { kind: 'ReplicaSet', name },
+        reason,
+        message: 'm',
+        type,
+        count,
+        lastTimestamp: t,
+      }) as unknown as KubeObject;
+    const entries = eventEntries(
+      [
+        event('web-1', 'SuccessfulCreate', '2026-01-01T00:00:01Z', 3),
+        event('other', 'SuccessfulCreate', '2026-01-01T00:00:02Z'),
+        event('web-1', 'FailedCreate', '2026-01-01T00:00:03Z', 1, 'Warning'),
+      ],
+      new Set(['web', 'web-1']),
+    );
+    const merged = mergeTimeline(entries, [], 10);
+    expect(merged.map((e) => [e.text, e.warning])).toEqual([
+      ['FailedCreate: m', true],
+      ['SuccessfulCreate: m (×3)', false],
+    ]);
   });
 });
