@@ -27,6 +27,13 @@ import {
   EXEC_INPUT,
   RUN_CRONJOB,
   DRAIN,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
+  REPLICA_HISTORY,
   type ClusterInfo,
   type Reply,
   type RequestChannel,
@@ -40,6 +47,8 @@ import { columnsOf, kindOf, rowOf } from './rows.js';
 import { BridgeSession, type LogSource, type SubscriptionSink } from './session.js';
 import { drainNode, probeHistory, runCronJob, schedulingDecision, type InspectSource } from './inspect.js';
 import { PortOpener, type PodPortDialer } from './open-port.js';
+import { diffRevisions, revisionsOf, rolloutAction } from './rollout.js';
+import type { WorkloadSource } from './workload-source.js';
 
 /** What the bridge needs of the Engine (a real cluster through client-node can provide it too). */
 export interface BridgeEngine {
@@ -56,6 +65,8 @@ export interface BridgeOptions {
   inspect?: InspectSource;
   /** Streams to pod ports (the node agent's port-forward), for "Open in browser". */
   portForward?: PodPortDialer;
+  /** Metrics and scaling history and local images, from a running cluster. */
+  workloads?: WorkloadSource;
 }
 
 const FIELD_MANAGER = 'kubedesk';
@@ -147,6 +158,35 @@ export class BridgeHandler {
         if (session.closed) throw new StatusError(410, 'Gone', 'this connection is closed');
         return this.#ports.open(request, session);
       },
+      [ROLLOUT_HISTORY]: async ({ ref }) => revisionsOf(api, ref),
+      [ROLLOUT_DIFF]: async ({ ref, from, to }) => diffRevisions(api, ref, from, to),
+      [ROLLOUT_ACTION]: async (request) => rolloutAction(api, request, now()),
+      [SCALING_HISTORY]: async ({ namespace, name }) => {
+        await api.get({ group: 'autoscaling', resource: 'horizontalpodautoscalers', namespace, name });
+        return this.#workloads('scaling history').scalingHistory(namespace, name);
+      },
+      [METRICS_HISTORY]: async ({ namespace, pods }) => {
+        const source = this.#workloads('metrics');
+        const out: Record<string, ResponseOf<typeof METRICS_HISTORY>[string]> = {};
+        for (const pod of pods) {
+          const h = source.metricsHistory(namespace, pod);
+          if (h.length > 0) out[pod] = h;
+        }
+        return out;
+      },
+      [LOCAL_IMAGES]: async () => this.#workloads('local images').localImages(),
+      [REPLICA_HISTORY]: async ({ ref }) => {
+        const info = kindOf(ref);
+        if (info.group !== 'apps' || !['deployments', 'statefulsets', 'daemonsets'].includes(info.plural)) {
+          throw new StatusError(
+            400,
+            'BadRequest',
+            `no replica history for ${info.kind}; only Deployments, StatefulSets and DaemonSets`,
+          );
+        }
+        await api.get(ref);
+        return this.#workloads('replica history').replicaHistory(`apps/${info.plural}`, ref.namespace ?? '', ref.name!);
+      },
     };
   }
 
@@ -180,6 +220,13 @@ export class BridgeHandler {
     } catch (error) {
       return { ok: false, error: toErrorInfo(error) };
     }
+  }
+
+  #workloads(what: string): WorkloadSource {
+    if (!this.#opts.workloads) {
+      throw new StatusError(503, 'ServiceUnavailable', `no node agent is running, so there is no ${what}`);
+    }
+    return this.#opts.workloads;
   }
 
   #clusterInfo(): ClusterInfo {

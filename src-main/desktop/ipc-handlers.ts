@@ -6,6 +6,7 @@ import { app, ipcMain, type WebContents } from 'electron';
 import { BridgeHandler } from '../bridge/handler.js';
 import { agentLogSource } from '../bridge/agent-logs.js';
 import { clusterInspectSource } from '../bridge/inspect.js';
+import { clusterWorkloadSource } from '../bridge/workload-source.js';
 import type { Cluster } from '../server/cluster.js';
 import type { BridgeSession } from '../bridge/session.js';
 import { REQUEST_CHANNELS, SUBSCRIPTION_MESSAGE, type Reply } from '../ipc/contract.js';
@@ -34,6 +35,7 @@ export function registerIpcHandlers(cluster: ClusterSource = () => null): void {
             logs: agentLogSource(c.agent.io),
             inspect: clusterInspectSource(c),
             portForward: (ns, pod, port) => c.agent.io.portForward(ns, pod, port),
+            workloads: clusterWorkloadSource(c),
           })
         : null,
     );

@@ -157,6 +157,13 @@ export const EVENTS = 'kubedesk:events';
 export const SUBSCRIBE = 'kubedesk:subscribe';
 export const UNSUBSCRIBE = 'kubedesk:unsubscribe';
 export const OPEN_PORT = 'kubedesk:open-port';
+export const ROLLOUT_HISTORY = 'kubedesk:rollout-history';
+export const ROLLOUT_DIFF = 'kubedesk:rollout-diff';
+export const ROLLOUT_ACTION = 'kubedesk:rollout-action';
+export const SCALING_HISTORY = 'kubedesk:scaling-history';
+export const METRICS_HISTORY = 'kubedesk:metrics-history';
+export const LOCAL_IMAGES = 'kubedesk:local-images';
+export const REPLICA_HISTORY = 'kubedesk:replica-history';
 /** Main → renderer only: messages of open subscriptions, tagged with their id. */
 export const SUBSCRIPTION_MESSAGE = 'kubedesk:subscription-message';
 /** Inspection channels (probe history, scheduling, exec input, run now, drain); see InspectContract. */
@@ -195,6 +202,20 @@ export interface RequestContract {
   /** `kubectl drain --ignore-daemonsets`: cordon, then evict every pod on the node but DaemonSet ones. */
   [DRAIN]: { request: { node: string }; response: DrainResult };
   [OPEN_PORT]: { request: OpenPortRequest; response: OpenPortResult };
+  /** A Deployment's, DaemonSet's or StatefulSet's revisions, oldest first (`kubectl rollout history`). */
+  [ROLLOUT_HISTORY]: { request: { ref: ResourceRef }; response: RolloutRevision[] };
+  /** What changed in the pod template between two revisions. */
+  [ROLLOUT_DIFF]: { request: { ref: ResourceRef; from: number; to: number }; response: RolloutDiff };
+  /** `kubectl rollout pause|resume|restart|undo` semantics. */
+  [ROLLOUT_ACTION]: { request: RolloutActionRequest; response: RolloutActionResult };
+  /** The HPA's rescales with the metric values behind them, oldest first. */
+  [SCALING_HISTORY]: { request: { namespace: string; name: string }; response: ScalingDecision[] };
+  /** CPU/memory samples per pod (pods without samples are absent). */
+  [METRICS_HISTORY]: { request: { namespace: string; pods: string[] }; response: Record<string, MetricsSample[]> };
+  /** Images present on the local container runtime, for suggestions. */
+  [LOCAL_IMAGES]: { request: Record<string, never>; response: LocalImage[] };
+  /** A workload's replica counts over time as main recorded them, oldest first. */
+  [REPLICA_HISTORY]: { request: { ref: ResourceRef }; response: ReplicaCount[] };
 }
 
 /** One probe attempt as the node agent recorded it. */
@@ -241,6 +262,85 @@ export interface DrainResult {
   skipped: { pod: string; reason: string }[];
 }
 
+// ---- Workload dashboards (rollouts, scaling) ----
+
+export interface RolloutRevision {
+  revision: number;
+  /** Numbers this snapshot held before a rollback made it current again. */
+  previousRevisions: number[];
+  /** The ReplicaSet (Deployment) or ControllerRevision (DaemonSet, StatefulSet) holding it. */
+  name: string;
+  changeCause?: string;
+  createdAt?: string;
+  images: string[];
+  /** The pod template, without controller-added hash labels. */
+  template: unknown;
+}
+
+export interface RolloutFieldChange {
+  path: string;
+  op: 'added' | 'removed' | 'changed';
+  from?: unknown;
+  to?: unknown;
+}
+
+export interface RolloutDiff {
+  from: RolloutRevision;
+  to: RolloutRevision;
+  changes: RolloutFieldChange[];
+}
+
+export type RolloutAction = 'pause' | 'resume' | 'restart' | 'undo';
+
+export interface RolloutActionRequest {
+  ref: ResourceRef;
+  action: RolloutAction;
+  /** For `undo`: the revision to go back to; absent or 0 means the previous one. */
+  toRevision?: number;
+}
+
+export interface RolloutActionResult {
+  /** What kubectl would print, e.g. `deployment.apps/web rolled back`. */
+  message: string;
+  object: KubeObject;
+}
+
+export interface ScalingDecision {
+  /** Epoch ms. */
+  time: number;
+  from: number;
+  to: number;
+  reason: string;
+  metrics: {
+    metric: string;
+    currentUtilization?: number;
+    targetUtilization?: number;
+    currentAverageValue?: number;
+    targetAverageValue?: number;
+  }[];
+}
+
+export interface MetricsSample {
+  /** Epoch ms. */
+  timestamp: number;
+  cpuCores: number;
+  memoryBytes: number;
+}
+
+export interface ReplicaCount {
+  /** Epoch ms when the counts were seen. */
+  t: number;
+  desired: number;
+  current: number;
+  ready: number;
+  available: number;
+}
+
+export interface LocalImage {
+  tags: string[];
+  sizeBytes: number;
+}
+
 export type RequestChannel = keyof RequestContract;
 export type RequestOf<C extends RequestChannel> = RequestContract[C]['request'];
 export type ResponseOf<C extends RequestChannel> = RequestContract[C]['response'];
@@ -264,6 +364,13 @@ export const REQUEST_CHANNELS = [
   RUN_CRONJOB,
   DRAIN,
   OPEN_PORT,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
+  REPLICA_HISTORY,
 ] as const satisfies readonly RequestChannel[];
 
 // ---- Subscriptions (streams): opened with SUBSCRIBE, messages arrive as SubscriptionMessage. ----
@@ -363,6 +470,13 @@ export interface KubedeskBridge {
   runCronJob: Call<typeof RUN_CRONJOB>;
   drain: Call<typeof DRAIN>;
   openPort: Call<typeof OPEN_PORT>;
+  rolloutHistory: Call<typeof ROLLOUT_HISTORY>;
+  rolloutDiff: Call<typeof ROLLOUT_DIFF>;
+  rolloutAction: Call<typeof ROLLOUT_ACTION>;
+  scalingHistory: Call<typeof SCALING_HISTORY>;
+  metricsHistory: Call<typeof METRICS_HISTORY>;
+  localImages: Call<typeof LOCAL_IMAGES>;
+  replicaHistory: Call<typeof REPLICA_HISTORY>;
 }
 
 /** The functions the preload exposes, for the security test that nothing else leaks. */
@@ -385,4 +499,11 @@ export const BRIDGE_FUNCTIONS = [
   'runCronJob',
   'drain',
   'openPort',
+  'rolloutHistory',
+  'rolloutDiff',
+  'rolloutAction',
+  'scalingHistory',
+  'metricsHistory',
+  'localImages',
+  'replicaHistory',
 ] as const satisfies readonly (keyof KubedeskBridge)[];

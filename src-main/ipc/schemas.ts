@@ -20,6 +20,13 @@ import {
   EXEC_INPUT,
   RUN_CRONJOB,
   DRAIN,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
+  REPLICA_HISTORY,
   type LogsRequest,
   type RequestChannel,
   type RequestOf,
@@ -29,6 +36,7 @@ import {
 } from './contract.js';
 import {
   boolean,
+  describeValue,
   integer,
   isPlainObject,
   json,
@@ -133,6 +141,40 @@ const subscribeRequest: Schema<SubscribeRequest> = {
   },
 };
 
+/** A list of pod names, bounded so one request cannot ask for everything at once. */
+const POD_NAMES: Schema<string[]> = {
+  parse(value, field = 'pods') {
+    if (!Array.isArray(value))
+      throw new SchemaError(field, `expected a list of pod names, got ${describeValue(value)}`);
+    if (value.length > 1000) throw new SchemaError(field, `at most 1000 pods per request, got ${value.length}`);
+    return value.map((v, i) => NAME.parse(v, `${field}[${i}]`));
+  },
+};
+const REVISION = integer(1, 2 ** 31 - 1);
+
+const WORKLOAD_SCHEMAS = {
+  [ROLLOUT_HISTORY]: object({ ref: namedRef }),
+  [ROLLOUT_DIFF]: object({ ref: namedRef, from: REVISION, to: REVISION }),
+  [ROLLOUT_ACTION]: object({
+    ref: namedRef,
+    action: oneOf(['pause', 'resume', 'restart', 'undo']),
+    toRevision: optional(integer(0, 2 ** 31 - 1)),
+  }),
+  [SCALING_HISTORY]: object({ namespace: NAMESPACE, name: NAME }),
+  [METRICS_HISTORY]: object({ namespace: NAMESPACE, pods: POD_NAMES }),
+  [LOCAL_IMAGES]: object({}),
+  [REPLICA_HISTORY]: object({ ref: namedRef }),
+} satisfies { [C in WorkloadChannel]: Schema<RequestOf<C>> };
+
+type WorkloadChannel =
+  | typeof ROLLOUT_HISTORY
+  | typeof ROLLOUT_DIFF
+  | typeof ROLLOUT_ACTION
+  | typeof SCALING_HISTORY
+  | typeof METRICS_HISTORY
+  | typeof LOCAL_IMAGES
+  | typeof REPLICA_HISTORY;
+
 export const REQUEST_SCHEMAS: { [C in RequestChannel]: Schema<RequestOf<C>> } = {
   [CLUSTER_INFO]: object({}) as Schema<RequestOf<typeof CLUSTER_INFO>>,
   [LIST]: object({ ref: resourceRef, labelSelector: optional(SELECTOR), fieldSelector: optional(SELECTOR) }),
@@ -165,6 +207,7 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: Schema<RequestOf<C>> } = 
     name: NAME,
     port: integer(1, 65535),
   }),
+  ...WORKLOAD_SCHEMAS,
 };
 
 /** Parses a request for `channel`, throwing a SchemaError that names the failing field. */

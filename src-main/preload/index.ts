@@ -22,6 +22,13 @@ import {
   EXEC_INPUT,
   RUN_CRONJOB,
   DRAIN,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
+  REPLICA_HISTORY,
   type ErrorInfo,
   type KubedeskBridge,
   type Reply,
@@ -87,6 +94,13 @@ const bridge: KubedeskBridge = {
   runCronJob: (request) => invoke(RUN_CRONJOB, request),
   drain: (request) => invoke(DRAIN, request),
   openPort: (request) => invoke(OPEN_PORT, request),
+  rolloutHistory: (request) => invoke(ROLLOUT_HISTORY, request),
+  rolloutDiff: (request) => invoke(ROLLOUT_DIFF, request),
+  rolloutAction: (request) => invoke(ROLLOUT_ACTION, request),
+  scalingHistory: (request) => invoke(SCALING_HISTORY, request),
+  metricsHistory: (request) => invoke(METRICS_HISTORY, request),
+  localImages: (request) => invoke(LOCAL_IMAGES, request),
+  replicaHistory: (request) => invoke(REPLICA_HISTORY, request),
 };
 
 contextBridge.exposeInMainWorld('kubedesk', bridge);

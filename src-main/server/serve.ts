@@ -8,6 +8,7 @@ import { attachWsBridge } from './ws-bridge.js';
 import { BridgeHandler } from '../bridge/handler.js';
 import { clusterInspectSource } from '../bridge/inspect.js';
 import { agentLogSource } from '../bridge/agent-logs.js';
+import { clusterWorkloadSource } from '../bridge/workload-source.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
       logs: agentLogSource(cluster.agent.io),
       inspect: clusterInspectSource(cluster),
       portForward: (ns, pod, port) => cluster.agent.io.portForward(ns, pod, port),
+      workloads: clusterWorkloadSource(cluster),
     }),
   );
   const elapsed = Math.round(performance.now() - started);

@@ -8,6 +8,7 @@ import { benchUi } from './ui.bench.js';
 import { benchLogsView } from './logs-view.bench.js';
 import { benchStartup } from './startup.bench.js';
 import { benchNetwork } from './network.bench.js';
+import { benchWorkloads } from './workloads.bench.js';
 import { summary } from './report.js';
 
 const only = process.argv[2];
@@ -21,4 +22,5 @@ if (!only || only === 'ui') await benchUi();
 if (!only || only === 'logs') await benchLogsView();
 if (!only || only === 'startup') await benchStartup();
 if (!only || only === 'network') await benchNetwork();
+if (!only || only === 'workloads') await benchWorkloads();
 summary();

@@ -11,6 +11,7 @@ import { RENDERER_DIR } from './global-setup.js';
 import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
 import { agentLogSource } from '../../src-main/bridge/agent-logs.js';
 import { clusterInspectSource } from '../../src-main/bridge/inspect.js';
+import { clusterWorkloadSource } from '../../src-main/bridge/workload-source.js';
 import { dockerOrSkip, removeClusterContainers } from '../fixtures/docker.js';
 import { ensurePauseImage, ensureTestImage, PAUSE_IMAGE } from '../fixtures/images.js';
 
@@ -54,6 +55,7 @@ export async function startWebMode(): Promise<WebMode> {
       logs: cluster ? agentLogSource(cluster.agent.io) : undefined,
       inspect: cluster ? clusterInspectSource(cluster) : undefined,
       portForward: cluster ? (ns, pod, port) => cluster.agent.io.portForward(ns, pod, port) : undefined,
+      workloads: cluster ? clusterWorkloadSource(cluster) : undefined,
     }),
   );
   return {

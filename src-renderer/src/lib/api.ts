@@ -16,8 +16,16 @@ import type {
   ListResult,
   OpenPortRequest,
   OpenPortResult,
+  LocalImage,
+  MetricsSample,
   PatchType,
+  ReplicaCount,
   ResourceRef,
+  RolloutActionRequest,
+  RolloutActionResult,
+  RolloutDiff,
+  RolloutRevision,
+  ScalingDecision,
   SubscriptionContract,
   SubscriptionMessage,
   Topic,
@@ -41,6 +49,13 @@ export interface Api {
   events(ref: ResourceRef, uid?: string): Promise<KubeObject[]>;
   /** A URL on 127.0.0.1 for a pod or Service port (a forward is started in main when needed). */
   openPort(request: OpenPortRequest): Promise<OpenPortResult>;
+  rolloutHistory(ref: ResourceRef): Promise<RolloutRevision[]>;
+  rolloutDiff(ref: ResourceRef, from: number, to: number): Promise<RolloutDiff>;
+  rolloutAction(request: RolloutActionRequest): Promise<RolloutActionResult>;
+  scalingHistory(namespace: string, name: string): Promise<ScalingDecision[]>;
+  metricsHistory(namespace: string, pods: string[]): Promise<Record<string, MetricsSample[]>>;
+  localImages(): Promise<LocalImage[]>;
+  replicaHistory(ref: ResourceRef): Promise<ReplicaCount[]>;
   /** Opens a stream; returns the function that closes it. */
   subscribe<T extends Topic>(
     topic: T,
@@ -75,6 +90,13 @@ export function createApi(t: Transport): Api {
     scale: (ref, replicas) => t.call('kubedesk:scale', { ref, replicas }),
     events: (ref, uid) => t.call('kubedesk:events', uid ? { ref, uid } : { ref }),
     openPort: (request) => t.call('kubedesk:open-port', request),
+    rolloutHistory: (ref) => t.call('kubedesk:rollout-history', { ref }),
+    rolloutDiff: (ref, from, to) => t.call('kubedesk:rollout-diff', { ref, from, to }),
+    rolloutAction: (request) => t.call('kubedesk:rollout-action', request),
+    scalingHistory: (namespace, name) => t.call('kubedesk:scaling-history', { namespace, name }),
+    metricsHistory: (namespace, pods) => t.call('kubedesk:metrics-history', { namespace, pods }),
+    localImages: () => t.call('kubedesk:local-images', {}),
+    replicaHistory: (ref) => t.call('kubedesk:replica-history', { ref }),
     async subscribe(topic, args, onMessage) {
       const id = newId();
       await t.subscribe({ id, topic, args } as Parameters<Transport['subscribe']>[0], onMessage);

@@ -7,6 +7,7 @@ export type Route =
   | { view: 'events' }
   | { view: 'new' }
   | { view: 'nodes' }
+  | { view: 'deploy' }
   | { view: 'list'; group: string; resource: string }
   | { view: 'object'; group: string; resource: string; namespace?: string; name: string; tab: string };
 
@@ -34,6 +35,7 @@ export function parseRoute(hash: string): Route {
     case 'events':
     case 'new':
     case 'nodes':
+    case 'deploy':
       return { view: parts[0] };
     case 'list':
       if (parts.length === 3) return { view: 'list', group: g(parts[1]), resource: parts[2] };

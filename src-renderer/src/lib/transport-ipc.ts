@@ -18,6 +18,13 @@ import {
   EXEC_INPUT,
   RUN_CRONJOB,
   DRAIN,
+  ROLLOUT_HISTORY,
+  ROLLOUT_DIFF,
+  ROLLOUT_ACTION,
+  SCALING_HISTORY,
+  METRICS_HISTORY,
+  LOCAL_IMAGES,
+  REPLICA_HISTORY,
   type KubedeskBridge,
   type RequestChannel,
 } from '../../../src-main/ipc/contract';
@@ -42,6 +49,13 @@ const FUNCTION_OF: Record<Exclude<RequestChannel, typeof SUBSCRIBE>, Exclude<key
   [RUN_CRONJOB]: 'runCronJob',
   [DRAIN]: 'drain',
   [OPEN_PORT]: 'openPort',
+  [ROLLOUT_HISTORY]: 'rolloutHistory',
+  [ROLLOUT_DIFF]: 'rolloutDiff',
+  [ROLLOUT_ACTION]: 'rolloutAction',
+  [SCALING_HISTORY]: 'scalingHistory',
+  [METRICS_HISTORY]: 'metricsHistory',
+  [LOCAL_IMAGES]: 'localImages',
+  [REPLICA_HISTORY]: 'replicaHistory',
 };
 
 export function ipcTransport(bridge: KubedeskBridge): Transport {

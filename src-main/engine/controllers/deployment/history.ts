@@ -107,6 +107,13 @@ export function revisionDiff(deployment: KubeObject, rsA: KubeObject, rsB: KubeO
   return out;
 }
 
+/** The differences of two pod templates (any owner kind), in path order. */
+export function diffTemplates(a: PodTemplateSpec, b: PodTemplateSpec): FieldChange[] {
+  const changes: FieldChange[] = [];
+  diffValues('', a, b, changes);
+  return changes.sort((x, y) => (x.path < y.path ? -1 : x.path > y.path ? 1 : 0));
+}
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
