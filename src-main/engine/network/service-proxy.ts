@@ -185,7 +185,7 @@ export class ServiceProxy extends Controller {
 
   /**
    * A connection nobody answered: when the Service has ready endpoints but none is published on
-   * 127.0.0.1 (its targetPort is not a declared containerPort), say so on the Service.
+   * 127.0.0.1 (its targetPort was not published when they started), say so on the Service.
    */
   #explainUnreachable(listener: Listener): void {
     const { namespace, name } = splitKey(listener.service);
@@ -198,7 +198,7 @@ export class ServiceProxy extends Controller {
       'Warning',
       REASON_TARGET_NOT_PUBLISHED,
       `Port ${listener.servicePort} cannot be reached from the host: target port ${ready[0].targetPort} of its pods ` +
-        "is not a declared containerPort, so it is not published on 127.0.0.1. Declare it under the container's ports.",
+        "was not published on 127.0.0.1 when they started. Declare it under the container's ports, or re-create the pods.",
     );
   }
 

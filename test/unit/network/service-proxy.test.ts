@@ -203,7 +203,7 @@ describe('NodePort and LoadBalancer proxy', () => {
       expect.objectContaining({
         type: 'Warning',
         name: 'web',
-        message: expect.stringContaining('target port 9376 of its pods is not a declared containerPort'),
+        message: expect.stringContaining('target port 9376 of its pods was not published on 127.0.0.1'),
       }),
     ]);
   });
