@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'electron-vite';
@@ -36,12 +37,29 @@ function forbidElectronIn(entryName: string): Plugin {
   };
 }
 
+/**
+ * Ships kubedesk-netd (the cluster network's DNS server and Service proxy, run by `node` inside its
+ * container) next to the main bundle, where network/netd-script.ts looks for it.
+ */
+function shipNetd(): Plugin {
+  return {
+    name: 'kubedesk:ship-netd',
+    generateBundle() {
+      this.emitFile({
+        type: 'asset',
+        fileName: 'kubedesk-netd.cjs',
+        source: readFileSync(resolve(root, 'src-main/engine/network/kubedesk-netd.cjs'), 'utf8'),
+      });
+    },
+  };
+}
+
 export default defineConfig({
   // Two Node entries share one build: the Electron shell and the headless server. They share the
   // engine through a chunk; serve.js must never reach `electron` (checked at build time by
   // forbidElectronIn, and in the editor by the engine's no-restricted-imports lint rule).
   main: {
-    plugins: [forbidElectronIn('serve')],
+    plugins: [forbidElectronIn('serve'), shipNetd()],
     build: {
       outDir: resolve(root, 'out/main'),
       // package.json has "type": "module", so electron-vite emits ESM; dependencies stay external.

@@ -21,6 +21,11 @@ import {
   SUBSCRIBE,
   UNSUBSCRIBE,
   UPDATE,
+  PROBES,
+  SCHEDULING,
+  EXEC_INPUT,
+  RUN_CRONJOB,
+  DRAIN,
   type ClusterInfo,
   type Reply,
   type RequestChannel,
@@ -32,6 +37,7 @@ import { parseRequest } from '../ipc/schemas.js';
 import { fromStatus, toErrorInfo } from './errors.js';
 import { columnsOf, kindOf, rowOf } from './rows.js';
 import { BridgeSession, type LogSource, type SubscriptionSink } from './session.js';
+import { drainNode, probeHistory, runCronJob, schedulingDecision, type InspectSource } from './inspect.js';
 
 /** What the bridge needs of the Engine (a real cluster through client-node can provide it too). */
 export interface BridgeEngine {
@@ -44,6 +50,8 @@ export interface BridgeOptions {
   version: string;
   /** Pod logs, once a node agent provides them; without it `logs` subscriptions are refused. */
   logs?: LogSource;
+  /** Probe history, exec and scheduling decisions (the node agents and the scheduler). */
+  inspect?: InspectSource;
 }
 
 const FIELD_MANAGER = 'kubedesk';
@@ -123,12 +131,24 @@ export class BridgeHandler {
         return { id: request.id };
       },
       [UNSUBSCRIBE]: async ({ id }, session) => ({ stopped: session.close(id) }),
+      [PROBES]: async ({ namespace, pod, container, since }) =>
+        probeHistory(api, opts.inspect, namespace, pod, container, since),
+      [SCHEDULING]: async ({ namespace, pod }) => schedulingDecision(api, opts.inspect, namespace, pod),
+      [EXEC_INPUT]: async ({ id, ...frame }, session) => ({ accepted: session.input(id, frame) }),
+      [RUN_CRONJOB]: async ({ namespace, name }) => runCronJob(api, now(), namespace, name),
+      [DRAIN]: async ({ node }) => drainNode(api, node),
     };
   }
 
   /** A session per window or socket; `sink` receives its subscriptions' messages. */
   openSession(sink: SubscriptionSink): BridgeSession {
-    return new BridgeSession(this.#opts.engine.api, () => this.#opts.engine.clock.now(), sink, this.#opts.logs);
+    return new BridgeSession(
+      this.#opts.engine.api,
+      () => this.#opts.engine.clock.now(),
+      sink,
+      this.#opts.logs,
+      this.#opts.inspect,
+    );
   }
 
   /** Validates and answers one request; never throws. */

@@ -3,10 +3,19 @@
 // a closed window or dropped socket leaks no watch and no log stream.
 import type { ApiServer } from '../engine/apiserver/api-server.js';
 import { StatusError } from '../engine/api/errors.js';
-import type { LogsMessage, LogsRequest, SubscribeRequest, SubscriptionMessage } from '../ipc/contract.js';
+import type {
+  ExecInput,
+  ExecRequest,
+  LogsMessage,
+  LogsRequest,
+  SubscribeRequest,
+  SubscriptionMessage,
+} from '../ipc/contract.js';
 import { toErrorInfo } from './errors.js';
 import { kindOf } from './rows.js';
 import { startWatch, type Subscription } from './watch-subscription.js';
+import { startExec, type ExecSubscription } from './exec-subscription.js';
+import type { InspectSource } from './inspect.js';
 
 export type SubscriptionSink = (message: SubscriptionMessage) => void;
 
@@ -27,6 +36,7 @@ export class BridgeSession {
     private readonly now: () => number,
     private readonly sink: SubscriptionSink,
     private readonly logs: LogSource | undefined,
+    private readonly inspect?: InspectSource,
   ) {}
 
   get size(): number {
@@ -47,7 +57,8 @@ export class BridgeSession {
     this.#subscriptions.set(id, null); // reserved while starting
     let sub: Subscription;
     try {
-      sub = request.topic === 'watch' ? await this.#watch(id, request.args) : this.#logs(id, request.args);
+      if (request.topic === 'exec') sub = await this.#exec(id, request.args);
+      else sub = request.topic === 'watch' ? await this.#watch(id, request.args) : this.#logs(id, request.args);
     } catch (error) {
       this.#subscriptions.delete(id);
       throw error;
@@ -66,6 +77,13 @@ export class BridgeSession {
     this.#subscriptions.get(id)?.stop();
     this.#subscriptions.delete(id);
     return true;
+  }
+
+  /** Input for an open `exec` subscription; false when there is none (or it has ended). */
+  input(id: string, frame: Omit<ExecInput, 'id'>): boolean {
+    const sub = this.#subscriptions.get(id);
+    if (!sub || !('input' in sub)) return false;
+    return (sub as ExecSubscription).input(frame);
   }
 
   /** Stops everything; the transport calls this when its window or socket goes away. */
@@ -106,5 +124,21 @@ export class BridgeSession {
         },
       );
     return { stop: () => abort.abort() };
+  }
+
+  async #exec(id: string, args: ExecRequest): Promise<Subscription> {
+    if (!this.inspect) {
+      throw new StatusError(503, 'ServiceUnavailable', 'Exec is not available: this engine runs no node agent.');
+    }
+    const session = await this.inspect.exec(args);
+    return startExec(
+      session,
+      (message) => this.#send({ id, message }),
+      (error) => {
+        if (error) this.#send({ id, error: toErrorInfo(error) });
+        else this.#send({ id, end: true });
+        this.#subscriptions.delete(id);
+      },
+    );
   }
 }

@@ -5,6 +5,7 @@
 import { app, ipcMain, type WebContents } from 'electron';
 import { BridgeHandler } from '../bridge/handler.js';
 import { agentLogSource } from '../bridge/agent-logs.js';
+import { clusterInspectSource } from '../bridge/inspect.js';
 import type { Cluster } from '../server/cluster.js';
 import type { BridgeSession } from '../bridge/session.js';
 import { REQUEST_CHANNELS, SUBSCRIPTION_MESSAGE, type Reply } from '../ipc/contract.js';
@@ -26,7 +27,14 @@ export function registerIpcHandlers(cluster: ClusterSource = () => null): void {
   let bridge: Promise<BridgeHandler | null> | null = null;
   const bridgeFor = async (): Promise<BridgeHandler | null> => {
     bridge ??= Promise.resolve(cluster()).then((c) =>
-      c ? new BridgeHandler({ engine: c.engine, version: app.getVersion(), logs: agentLogSource(c.agent.io) }) : null,
+      c
+        ? new BridgeHandler({
+            engine: c.engine,
+            version: app.getVersion(),
+            logs: agentLogSource(c.agent.io),
+            inspect: clusterInspectSource(c),
+          })
+        : null,
     );
     const b = await bridge;
     if (!b) bridge = null; // not started yet: ask again next time

@@ -139,6 +139,12 @@ export const SUBSCRIBE = 'kubedesk:subscribe';
 export const UNSUBSCRIBE = 'kubedesk:unsubscribe';
 /** Main → renderer only: messages of open subscriptions, tagged with their id. */
 export const SUBSCRIPTION_MESSAGE = 'kubedesk:subscription-message';
+/** Inspection channels (probe history, scheduling, exec input, run now, drain); see InspectContract. */
+export const PROBES = 'kubedesk:probes';
+export const SCHEDULING = 'kubedesk:scheduling';
+export const EXEC_INPUT = 'kubedesk:exec-input';
+export const RUN_CRONJOB = 'kubedesk:run-cronjob';
+export const DRAIN = 'kubedesk:drain';
 
 /** Every request channel with what it carries and what it answers. */
 export interface RequestContract {
@@ -155,6 +161,63 @@ export interface RequestContract {
   [EVENTS]: { request: { ref: ResourceRef; uid?: string }; response: KubeObject[] };
   [SUBSCRIBE]: { request: SubscribeRequest; response: { id: string } };
   [UNSUBSCRIBE]: { request: { id: string }; response: { stopped: boolean } };
+  /** The recorded probe attempts of the pod (or one container), oldest first; with `since`, only later ones. */
+  [PROBES]: {
+    request: { namespace: string; pod: string; container?: string; since?: string };
+    response: ProbeAttempt[];
+  };
+  /** The scheduler's last decision for the pod; null when none is recorded (bound before this start). */
+  [SCHEDULING]: { request: { namespace: string; pod: string }; response: SchedulingDecisionInfo | null };
+  /** Keystrokes or a new terminal size for an open `exec` subscription. */
+  [EXEC_INPUT]: { request: ExecInput; response: { accepted: boolean } };
+  /** `kubectl create job --from=cronjob/NAME`: the Job made from the CronJob's template. */
+  [RUN_CRONJOB]: { request: { namespace: string; name: string }; response: KubeObject };
+  /** `kubectl drain --ignore-daemonsets`: cordon, then evict every pod on the node but DaemonSet ones. */
+  [DRAIN]: { request: { node: string }; response: DrainResult };
+}
+
+/** One probe attempt as the node agent recorded it. */
+export interface ProbeAttempt {
+  /** RFC 3339 time of the attempt. */
+  time: string;
+  probe: 'startup' | 'liveness' | 'readiness';
+  container: string;
+  containerId: string;
+  result: 'success' | 'failure' | 'timeout';
+  latencyMs: number;
+  httpStatus?: number;
+  exitCode?: number;
+  /** The first KiB of output or body. */
+  output: string;
+  message?: string;
+}
+
+/** Why a pod is (not) on a node: the scheduler's record of its last attempt. */
+export interface SchedulingDecisionInfo {
+  pod: string;
+  time: string;
+  attempt: number;
+  result: 'Scheduled' | 'Unschedulable' | 'BindingFailed';
+  node?: string;
+  message?: string;
+  nodes: { total: number; evaluated: number; feasible: number };
+  reasons: Record<string, number>;
+  failures: { node: string; plugin: string; reasons: string[] }[];
+  scores: { node: string; total: number }[];
+}
+
+export interface ExecInput {
+  /** The `exec` subscription's id. */
+  id: string;
+  /** Text typed into the terminal (UTF-8). */
+  data?: string;
+  resize?: { cols: number; rows: number };
+}
+
+export interface DrainResult {
+  evicted: string[];
+  /** Pods left in place, with why (DaemonSet-managed, already terminating). */
+  skipped: { pod: string; reason: string }[];
 }
 
 export type RequestChannel = keyof RequestContract;
@@ -174,6 +237,11 @@ export const REQUEST_CHANNELS = [
   EVENTS,
   SUBSCRIBE,
   UNSUBSCRIBE,
+  PROBES,
+  SCHEDULING,
+  EXEC_INPUT,
+  RUN_CRONJOB,
+  DRAIN,
 ] as const satisfies readonly RequestChannel[];
 
 // ---- Subscriptions (streams): opened with SUBSCRIBE, messages arrive as SubscriptionMessage. ----
@@ -215,13 +283,28 @@ export interface LogsMessage {
   lines: string[];
 }
 
+/** A process in a container; its terminal I/O flows as `exec` messages and EXEC_INPUT requests. */
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  container?: string;
+  command: string[];
+  tty: boolean;
+  cols?: number;
+  rows?: number;
+}
+
+/** Output (stdout, or stderr without a tty) as text, then the exit code once the process ends. */
+export type ExecMessage = { data: string; stream?: 'stdout' | 'stderr' } | { exit: number };
+
 export interface SubscriptionContract {
   watch: { request: WatchRequest; message: WatchMessage };
   logs: { request: LogsRequest; message: LogsMessage };
+  exec: { request: ExecRequest; message: ExecMessage };
 }
 
 export type Topic = keyof SubscriptionContract;
-export const TOPICS = ['watch', 'logs'] as const satisfies readonly Topic[];
+export const TOPICS = ['watch', 'logs', 'exec'] as const satisfies readonly Topic[];
 
 /** The renderer picks the id (so no message can arrive before it knows it); unique per connection. */
 export type SubscribeRequest = {
@@ -230,7 +313,9 @@ export type SubscribeRequest = {
 
 /** What main sends for an open subscription; after `error` or `end` the subscription is gone. */
 export type SubscriptionMessage =
-  { id: string; message: WatchMessage | LogsMessage } | { id: string; error: ErrorInfo } | { id: string; end: true };
+  | { id: string; message: WatchMessage | LogsMessage | ExecMessage }
+  | { id: string; error: ErrorInfo }
+  | { id: string; end: true };
 
 // ---- The preload's API on `window.kubedesk`: named functions, nothing else. ----
 
@@ -250,6 +335,11 @@ export interface KubedeskBridge {
   /** Opens a subscription; `onMessage` receives its messages until `unsubscribe` or its end. */
   subscribe(request: SubscribeRequest, onMessage: (message: SubscriptionMessage) => void): Promise<{ id: string }>;
   unsubscribe: Call<typeof UNSUBSCRIBE>;
+  probes: Call<typeof PROBES>;
+  scheduling: Call<typeof SCHEDULING>;
+  execInput: Call<typeof EXEC_INPUT>;
+  runCronJob: Call<typeof RUN_CRONJOB>;
+  drain: Call<typeof DRAIN>;
 }
 
 /** The functions the preload exposes, for the security test that nothing else leaks. */
@@ -266,4 +356,9 @@ export const BRIDGE_FUNCTIONS = [
   'events',
   'subscribe',
   'unsubscribe',
+  'probes',
+  'scheduling',
+  'execInput',
+  'runCronJob',
+  'drain',
 ] as const satisfies readonly (keyof KubedeskBridge)[];

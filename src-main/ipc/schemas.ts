@@ -14,6 +14,11 @@ import {
   SUBSCRIBE,
   UNSUBSCRIBE,
   UPDATE,
+  PROBES,
+  SCHEDULING,
+  EXEC_INPUT,
+  RUN_CRONJOB,
+  DRAIN,
   type LogsRequest,
   type RequestChannel,
   type RequestOf,
@@ -33,6 +38,14 @@ import {
   string,
   type Schema,
 } from './validate.js';
+import {
+  drainRequest,
+  execInput,
+  execRequest,
+  probesRequest,
+  runCronJobRequest,
+  schedulingRequest,
+} from './inspect-schemas.js';
 
 /** DNS-1123 subdomain-ish, as object names are; generous enough for events' dotted names. */
 const NAME = string({
@@ -108,11 +121,13 @@ const subscribeRequest: Schema<SubscribeRequest> = {
   parse(value, field = 'request') {
     const head = object({
       id: SUBSCRIPTION_ID,
-      topic: oneOf(['watch', 'logs']),
+      topic: oneOf(['watch', 'logs', 'exec']),
       args: json({ maxBytes: 64 * 1024, maxDepth: 8 }),
     }).parse(value, field);
     if (head.topic === 'watch')
       return { id: head.id, topic: 'watch', args: watchRequest.parse(head.args, `${field}.args`) };
+    if (head.topic === 'exec')
+      return { id: head.id, topic: 'exec', args: execRequest.parse(head.args, `${field}.args`) };
     return { id: head.id, topic: 'logs', args: logsRequest.parse(head.args, `${field}.args`) };
   },
 };
@@ -138,6 +153,11 @@ export const REQUEST_SCHEMAS: { [C in RequestChannel]: Schema<RequestOf<C>> } = 
   [EVENTS]: object({ ref: namedRef, uid: optional(string({ max: 64, pattern: /^[a-f0-9-]*$/ })) }),
   [SUBSCRIBE]: subscribeRequest,
   [UNSUBSCRIBE]: object({ id: SUBSCRIPTION_ID }),
+  [PROBES]: probesRequest,
+  [SCHEDULING]: schedulingRequest,
+  [EXEC_INPUT]: execInput,
+  [RUN_CRONJOB]: runCronJobRequest,
+  [DRAIN]: drainRequest,
 };
 
 /** Parses a request for `channel`, throwing a SchemaError that names the failing field. */

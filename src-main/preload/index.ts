@@ -16,6 +16,11 @@ import {
   SUBSCRIPTION_MESSAGE,
   UNSUBSCRIBE,
   UPDATE,
+  PROBES,
+  SCHEDULING,
+  EXEC_INPUT,
+  RUN_CRONJOB,
+  DRAIN,
   type ErrorInfo,
   type KubedeskBridge,
   type Reply,
@@ -75,6 +80,11 @@ const bridge: KubedeskBridge = {
     listeners.delete(request.id);
     return invoke(UNSUBSCRIBE, request);
   },
+  probes: (request) => invoke(PROBES, request),
+  scheduling: (request) => invoke(SCHEDULING, request),
+  execInput: (request) => invoke(EXEC_INPUT, request),
+  runCronJob: (request) => invoke(RUN_CRONJOB, request),
+  drain: (request) => invoke(DRAIN, request),
 };
 
 contextBridge.exposeInMainWorld('kubedesk', bridge);

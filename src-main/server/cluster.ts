@@ -7,6 +7,8 @@ import { Engine } from '../engine/index.js';
 import { NodeAgent } from '../engine/node/index.js';
 import { SimulatedNodes } from '../engine/node/simulated-nodes.js';
 import { createRuntime, type ContainerRuntime } from '../engine/runtime/index.js';
+import { DockerRuntime } from '../engine/runtime/docker/docker-runtime.js';
+import { ClusterNetwork } from '../engine/network/cluster-network.js';
 import { startApiListener, type ApiListener } from './api-listener.js';
 import { podIOHandlers } from './api/pod-io-http.js';
 import { ServiceProxy } from '../engine/network/service-proxy.js';
@@ -23,6 +25,10 @@ export interface ClusterOptions {
   sandboxImage?: string;
   /** Extra nodes backed by the simulated runtime (`sim-1`…`sim-N`), for multi-node scheduling. */
   simulatedNodes?: number;
+  /** Image of kubedesk-netd, the cluster DNS and Service proxy (default node:22-alpine). */
+  networkImage?: string;
+  /** IPv4 subnet of the cluster's Docker network (default: the first free 10.250–254.x.0/20). */
+  networkSubnet?: string;
 }
 
 export interface Cluster {
@@ -32,6 +38,8 @@ export interface Cluster {
   api: ApiListener;
   simulated: SimulatedNodes;
   clusterId: string;
+  /** The cluster network (docker runtime only; undefined when it could not be set up). */
+  network?: ClusterNetwork;
   /** NodePort and LoadBalancer listeners on 127.0.0.1 (undefined without controllers). */
   serviceProxy?: ServiceProxy;
   /** Stop the control plane; pods keep running (the next start adopts them). */
@@ -55,7 +63,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       opts.runtime === 'simulated'
         ? createRuntime('simulated', { allImagesPresent: true })
         : createRuntime('docker', { cluster: clusterId });
+    const network = await startClusterNetwork(engine, runtime, clusterId, opts);
     const agent = new NodeAgent(engine, runtime, {
+      ...(network ? { podNetwork: () => network.podNetwork() } : {}),
       nodeName: opts.nodeName,
       clusterId,
       dataDir: opts.dataDir,
@@ -95,6 +105,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       await sim.stop();
       if (stopPods) await agent.stopCluster();
       else await agent.stop();
+      if (stopPods) await network?.stopSystem();
+      else await network?.stop();
+      await network?.removeIfUnused().catch(() => false);
       await runtime.close();
       await engine.stop();
     };
@@ -105,6 +118,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       api,
       simulated: sim,
       clusterId,
+      ...(network ? { network } : {}),
       serviceProxy,
       stop: () => stopAll(false),
       stopCluster: () => stopAll(true),
@@ -112,6 +126,31 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   } catch (err) {
     await engine.stop();
     throw err;
+  }
+}
+
+/** The cluster network on Docker; a cluster without it still runs (pods get no Service DNS). */
+async function startClusterNetwork(
+  engine: Engine,
+  runtime: ContainerRuntime,
+  clusterId: string,
+  opts: ClusterOptions,
+): Promise<ClusterNetwork | undefined> {
+  if (!(runtime instanceof DockerRuntime)) return undefined;
+  const network = new ClusterNetwork(engine, runtime, {
+    clusterId,
+    dataDir: path.join(opts.dataDir, 'network'),
+    ...(opts.networkImage ? { image: opts.networkImage } : {}),
+    ...(opts.networkSubnet ? { subnet: opts.networkSubnet } : {}),
+  });
+  try {
+    await network.start();
+    return network;
+  } catch (err) {
+    await network.stop();
+    if (opts.networkSubnet) throw err;
+    console.error(`cluster network: ${err instanceof Error ? err.message : String(err)}`);
+    return undefined;
   }
 }
 

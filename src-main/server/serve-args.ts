@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { defaultDataDir } from './data-dir.js';
+import { layoutFor } from '../engine/network/subnet.js';
 
 export const SERVE_USAGE = `Usage: npm run serve -- [options]
 
@@ -17,6 +18,10 @@ Options:
                         containers: a playground node whose pods are modelled)
   --sandbox-image IMG   pod sandbox ("pause") image (default registry.k8s.io/pause:3.10; must be
                         present locally when no registry is reachable)
+  --network-image IMG   image of kubedesk-netd, the cluster DNS server and Service proxy (default
+                        node:22-alpine; any image with node and an \`ip\` command)
+  --network-subnet CIDR IPv4 subnet of the cluster's Docker network (default: the first free
+                        10.250–254.x.0/20); must not overlap the Service CIDR 10.96.0.0/12
   --simulated-nodes N   add N extra nodes backed by the simulated runtime (sim-1…sim-N) to try
                         multi-node scheduling, DaemonSets and node failure
   --stop-pods-on-exit   stop every pod's containers when serve exits (by default pods keep running
@@ -37,6 +42,8 @@ export interface ServeRun {
   sandboxImage?: string;
   stopPodsOnExit: boolean;
   simulatedNodes: number;
+  networkImage?: string;
+  networkSubnet?: string;
 }
 
 export type ServeCommand = ServeRun | { kind: 'help' } | { kind: 'usage-error'; message: string };
@@ -67,6 +74,8 @@ export function parseServeArgs(argv: string[]): ServeCommand {
         'sandbox-image': { type: 'string' },
         'stop-pods-on-exit': { type: 'boolean' },
         'simulated-nodes': { type: 'string' },
+        'network-image': { type: 'string' },
+        'network-subnet': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -102,8 +111,19 @@ export function parseServeArgs(argv: string[]): ServeCommand {
       message: `--simulated-nodes needs a number from 0 to 5000, got ${JSON.stringify(sim)}`,
     };
   }
+  const networkSubnet = values['network-subnet'] as string | undefined;
+  if (networkSubnet !== undefined) {
+    const layout = layoutFor(networkSubnet);
+    if (typeof layout === 'string') return { kind: 'usage-error', message: `--network-subnet: ${layout}` };
+  }
+  const networkImage = values['network-image'] as string | undefined;
+  if (networkImage !== undefined && networkImage.trim() === '') {
+    return { kind: 'usage-error', message: '--network-image needs an image name, got an empty string' };
+  }
   return {
     kind: 'run',
+    ...(networkImage !== undefined ? { networkImage } : {}),
+    ...(networkSubnet !== undefined ? { networkSubnet } : {}),
     simulatedNodes: Number(sim),
     runtime,
     sandboxImage: values['sandbox-image'] as string | undefined,

@@ -6,6 +6,7 @@ import { mergeKubeconfig } from './kubeconfig.js';
 import { startWebUi, type WebUi } from './web-ui.js';
 import { attachWsBridge } from './ws-bridge.js';
 import { BridgeHandler } from '../bridge/handler.js';
+import { clusterInspectSource } from '../bridge/inspect.js';
 import { agentLogSource } from '../bridge/agent-logs.js';
 import { fileURLToPath } from 'node:url';
 import { existsSync } from 'node:fs';
@@ -42,6 +43,8 @@ async function main(): Promise<void> {
       host: command.host,
       runtime: command.runtime,
       sandboxImage: command.sandboxImage,
+      ...(command.networkImage ? { networkImage: command.networkImage } : {}),
+      ...(command.networkSubnet ? { networkSubnet: command.networkSubnet } : {}),
       simulatedNodes: command.simulatedNodes,
     });
   } catch (error) {
@@ -69,6 +72,7 @@ async function main(): Promise<void> {
       engine,
       version: process.env['npm_package_version'] ?? 'dev',
       logs: agentLogSource(cluster.agent.io),
+      inspect: clusterInspectSource(cluster),
     }),
   );
   const elapsed = Math.round(performance.now() - started);

@@ -10,6 +10,7 @@ import { attachWsBridge, type WsBridge } from '../../src-main/server/ws-bridge.j
 import { RENDERER_DIR } from './global-setup.js';
 import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
 import { agentLogSource } from '../../src-main/bridge/agent-logs.js';
+import { clusterInspectSource } from '../../src-main/bridge/inspect.js';
 import { dockerOrSkip, removeClusterContainers } from '../fixtures/docker.js';
 import { ensurePauseImage, ensureTestImage, PAUSE_IMAGE } from '../fixtures/images.js';
 
@@ -40,7 +41,12 @@ export async function startWebMode(): Promise<WebMode> {
   const ui = await startWebUi({ rendererDir: RENDERER_DIR });
   const bridge = attachWsBridge(
     ui,
-    new BridgeHandler({ engine, version: 'e2e', logs: cluster ? agentLogSource(cluster.agent.io) : undefined }),
+    new BridgeHandler({
+      engine,
+      version: 'e2e',
+      logs: cluster ? agentLogSource(cluster.agent.io) : undefined,
+      inspect: cluster ? clusterInspectSource(cluster) : undefined,
+    }),
   );
   return {
     engine,

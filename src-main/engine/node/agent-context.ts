@@ -5,6 +5,7 @@ import type { ApiServer } from '../apiserver/api-server.js';
 import type { Clock } from '../clock.js';
 import type { EventRecorder } from '../controllers/events.js';
 import type { ContainerRuntime } from '../runtime/types.js';
+import type { PodNetwork } from '../network/cluster-network.js';
 import type { Backoff } from './backoff.js';
 import type { ProbeType } from './constants.js';
 import type { ImageManager } from './images.js';
@@ -20,6 +21,8 @@ export interface AgentContext {
   clusterId: string;
   sandboxImage: string;
   network?: string;
+  /** The cluster network and DNS for new sandboxes (docker runtime with a ClusterNetwork). */
+  podNetwork?: () => PodNetwork;
   images: ImageManager;
   volumes: VolumeManager;
   probes: ProbeManager;

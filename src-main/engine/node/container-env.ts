@@ -72,8 +72,10 @@ export async function buildEnv(
   c: Container,
   src: ConfigSource,
   podIP: string | undefined,
+  serviceEnv: { name: string; value: string }[] = [],
 ): Promise<{ name: string; value: string }[]> {
-  const env = new Map<string, string>();
+  // Service variables come first: `$(VAR)` may refer to them, and the container's own env wins.
+  const env = new Map<string, string>(serviceEnv.map((e) => [e.name, e.value]));
   for (const from of c.envFrom ?? []) {
     const kind: SourceKind = from.configMapRef ? 'ConfigMap' : 'Secret';
     const ref = from.configMapRef ?? from.secretRef;

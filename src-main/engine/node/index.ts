@@ -13,6 +13,7 @@ import type { TimerHandle } from '../clock.js';
 import { WorkQueue } from '../controllers/workqueue.js';
 import { LABEL_CLUSTER, LABEL_POD_UID, type ContainerRuntime } from '../runtime/types.js';
 import type { AgentContext, PodState } from './agent-context.js';
+import type { PodNetwork } from '../network/cluster-network.js';
 import { newPodState } from './agent-context.js';
 import { Backoff } from './backoff.js';
 import {
@@ -47,6 +48,8 @@ export interface NodeAgentOptions {
   statsIntervalMs?: number;
   /** Runtime network pods join (the cluster network); default: the runtime's. */
   network?: string;
+  /** The cluster network and DNS for new sandboxes (overrides `network`). */
+  podNetwork?: () => PodNetwork;
   /** Safety-net resync period of every pod (default 10 s). */
   resyncMs?: number;
 }
@@ -103,6 +106,7 @@ export class NodeAgent {
       clusterId: opts.clusterId,
       sandboxImage: opts.sandboxImage ?? DEFAULT_SANDBOX_IMAGE,
       ...(opts.network ? { network: opts.network } : {}),
+      ...(opts.podNetwork ? { podNetwork: opts.podNetwork } : {}),
       images: new ImageManager(runtime, clock),
       volumes: new VolumeManager(this.#dataDir, runtime, opts.clusterId),
       probes,

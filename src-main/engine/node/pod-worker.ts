@@ -4,7 +4,7 @@
 // order to completion, start app containers (restarting per restartPolicy with CrashLoopBackOff),
 // then write the status — only when it changed. Safe to run again at any time: everything it
 // decides is read back from the store and the runtime.
-import type { Container, Pod } from 'kubernetes-types/core/v1';
+import type { Container, Pod, Service } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../api/types.js';
 import { isStatusError } from '../api/errors.js';
 import type { ContainerSpec, ContainerStatus, SandboxStatus } from '../runtime/types.js';
@@ -26,6 +26,7 @@ import { buildPodStatus, attemptOf, type ContainerObservation } from './pod-stat
 import type { RunningContainer } from './probe-manager.js';
 import { runHook } from './hooks.js';
 import { ensureSandbox, SandboxError } from './sandbox.js';
+import { serviceEnvVars, servicesForPod } from '../network/service-env.js';
 import { containerFieldPath, errorMessage, isJsonEqual, podDesc } from './util.js';
 import type { AgentContext, PodState } from './agent-context.js';
 
@@ -251,7 +252,8 @@ export class PodSync {
     }
     let env;
     try {
-      env = await buildEnv(this.#pod, c, src, this.#sandbox?.ip);
+      const services = servicesForPod(this.#pod, this.#ctx.api.store.list('/services') as Service[]);
+      env = await buildEnv(this.#pod, c, src, this.#sandbox?.ip, serviceEnvVars(services));
     } catch (err) {
       if (!(err instanceof ContainerConfigError)) throw err;
       waiting.set(c.name, { reason: Waiting.CreateContainerConfigError, message: err.message });

@@ -18,8 +18,10 @@ import {
   SANDBOX_CONTAINER_NAME,
   type ContainerStatus,
   type PortBinding,
+  type SandboxSpec,
   type SandboxStatus,
 } from '../runtime/types.js';
+import { podDnsConfig } from '../network/pod-dns.js';
 import { EventReason, HOST_PORTS_ANNOTATION } from './constants.js';
 import { errorMessage, isJsonEqual } from './util.js';
 import { attemptOf } from './pod-status.js';
@@ -128,7 +130,7 @@ export async function ensureSandbox(
           [LABEL_ATTEMPT]: '0',
           [LABEL_ROLE]: 'sandbox',
         },
-        ...(ctx.network ? { network: ctx.network } : {}),
+        ...sandboxNetworking(ctx, pod),
       });
     } catch (err) {
       const msg =
@@ -177,4 +179,23 @@ async function recordHostPorts(ctx: AgentContext, pod: Pod & KubeObject, sandbox
   } catch (err) {
     if (!(isStatusError(err) && (err.code === 404 || err.code === 409))) throw err;
   }
+}
+
+/** Network, resolver and Service routes of a new sandbox (Kubernetes' pod DNS, see network/pod-dns.ts). */
+function sandboxNetworking(ctx: AgentContext, pod: Pod): Partial<SandboxSpec> {
+  const pn = ctx.podNetwork?.();
+  const network = pn?.network ?? ctx.network;
+  const dns = podDnsConfig(pod, pn?.dnsServer, pn?.clusterDomain);
+  // A pod with spec.subdomain has the FQDN <hostname>.<subdomain>.<ns>.svc.<domain> (kubelet GeneratePodHostNameAndDomain).
+  const subdomain = pod.spec?.subdomain;
+  const domainname =
+    subdomain && pn ? `${subdomain}.${pod.metadata?.namespace ?? 'default'}.svc.${pn.clusterDomain}` : undefined;
+  return {
+    ...(network ? { network } : {}),
+    ...(domainname ? { domainname } : {}),
+    ...(dns.servers ? { dnsServers: dns.servers } : {}),
+    ...(dns.search ? { dnsSearch: dns.search } : {}),
+    ...(dns.options ? { dnsOptions: dns.options } : {}),
+    ...(pn?.routes && pn.routeHelperImage ? { routes: pn.routes, routeHelperImage: pn.routeHelperImage } : {}),
+  };
 }

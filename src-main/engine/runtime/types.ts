@@ -62,6 +62,14 @@ export interface SandboxSpec {
   extraHosts?: string[];
   /** Docker network to join (the cluster network); undefined = runtime default. */
   network?: string;
+  /** DNS domain of the pod (`<subdomain>.<ns>.svc.cluster.local`), so `hostname -f` gives its FQDN. */
+  domainname?: string;
+  /** Resolver options (resolv.conf `options`, e.g. `ndots:5`). */
+  dnsOptions?: string[];
+  /** Routes added in the sandbox's network namespace (the Service CIDR via the cluster's proxy). */
+  routes?: { destination: string; gateway: string }[];
+  /** Image of the short-lived helper that adds `routes` (it needs the `ip` command). */
+  routeHelperImage?: string;
 }
 
 export interface SandboxStatus {

@@ -7,6 +7,10 @@ import type {
   ClusterInfo,
   DeleteRequest,
   DeleteResult,
+  DrainResult,
+  ExecRequest,
+  ProbeAttempt,
+  SchedulingDecisionInfo,
   KubeObject,
   ListRequest,
   ListResult,
@@ -16,6 +20,7 @@ import type {
   SubscriptionMessage,
   Topic,
 } from '../../../src-main/ipc/contract';
+import { execHandle, type ExecHandle } from './exec-handle';
 import { ipcTransport } from './transport-ipc';
 import type { Transport } from './transport';
 import { wsTransport } from './transport-ws';
@@ -38,7 +43,16 @@ export interface Api {
     args: SubscriptionContract[T]['request'],
     onMessage: (message: SubscriptionMessage) => void,
   ): Promise<() => void>;
+  /** Probe attempts, oldest first; with `since` (an attempt's time) only later ones. */
+  probes(namespace: string, pod: string, since?: string): Promise<ProbeAttempt[]>;
+  scheduling(namespace: string, pod: string): Promise<SchedulingDecisionInfo | null>;
+  runCronJob(namespace: string, name: string): Promise<KubeObject>;
+  drain(node: string): Promise<DrainResult>;
+  /** Starts a process in a container; messages carry its output and, last, its exit code. */
+  exec(args: ExecRequest, onMessage: (message: SubscriptionMessage) => void): Promise<ExecHandle>;
 }
+
+export type { ExecHandle };
 
 let counter = 0;
 const newId = () => `s${Date.now().toString(36)}${(counter++).toString(36)}`;
@@ -60,6 +74,16 @@ export function createApi(t: Transport): Api {
       const id = newId();
       await t.subscribe({ id, topic, args } as Parameters<Transport['subscribe']>[0], onMessage);
       return () => void t.unsubscribe(id).catch(() => undefined);
+    },
+    probes: (namespace, pod, since) =>
+      t.call('kubedesk:probes', since ? { namespace, pod, since } : { namespace, pod }),
+    scheduling: (namespace, pod) => t.call('kubedesk:scheduling', { namespace, pod }),
+    runCronJob: (namespace, name) => t.call('kubedesk:run-cronjob', { namespace, name }),
+    drain: (node) => t.call('kubedesk:drain', { node }),
+    async exec(args, onMessage) {
+      const id = newId();
+      await t.subscribe({ id, topic: 'exec', args }, onMessage);
+      return execHandle(t, id);
     },
   };
 }

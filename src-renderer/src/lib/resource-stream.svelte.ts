@@ -85,13 +85,19 @@ export function streamKey(key: StreamKey): string {
  */
 export function useStream(key: () => StreamKey | null): { readonly current: ResourceStream | null } {
   let current = $state.raw<ResourceStream | null>(null);
-  $effect(() => {
+  // A string, so a key rebuilt with the same values (a route change that only switched the tab)
+  // does not restart the watch.
+  const serialized = $derived.by(() => {
     const k = key();
+    return k ? streamKey(k) : null;
+  });
+  $effect(() => {
+    const k = serialized;
     if (!k) {
       current = null;
       return;
     }
-    const held = registry.acquire(streamKey(k));
+    const held = registry.acquire(k);
     current = held.value;
     return () => held.release();
   });

@@ -6,6 +6,7 @@ export type Route =
   | { view: 'namespaces' }
   | { view: 'events' }
   | { view: 'new' }
+  | { view: 'nodes' }
   | { view: 'list'; group: string; resource: string }
   | { view: 'object'; group: string; resource: string; namespace?: string; name: string; tab: string };
 
@@ -32,6 +33,7 @@ export function parseRoute(hash: string): Route {
     case 'namespaces':
     case 'events':
     case 'new':
+    case 'nodes':
       return { view: parts[0] };
     case 'list':
       if (parts.length === 3) return { view: 'list', group: g(parts[1]), resource: parts[2] };

@@ -12,6 +12,11 @@ import {
   SUBSCRIBE,
   UNSUBSCRIBE,
   UPDATE,
+  PROBES,
+  SCHEDULING,
+  EXEC_INPUT,
+  RUN_CRONJOB,
+  DRAIN,
   type KubedeskBridge,
   type RequestChannel,
 } from '../../../src-main/ipc/contract';
@@ -30,6 +35,11 @@ const FUNCTION_OF: Record<Exclude<RequestChannel, typeof SUBSCRIBE>, Exclude<key
   [SCALE]: 'scale',
   [EVENTS]: 'events',
   [UNSUBSCRIBE]: 'unsubscribe',
+  [PROBES]: 'probes',
+  [SCHEDULING]: 'scheduling',
+  [EXEC_INPUT]: 'execInput',
+  [RUN_CRONJOB]: 'runCronJob',
+  [DRAIN]: 'drain',
 };
 
 export function ipcTransport(bridge: KubedeskBridge): Transport {

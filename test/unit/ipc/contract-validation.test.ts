@@ -95,7 +95,9 @@ describe('contract validation', () => {
     expect(() =>
       parseRequest(SUBSCRIBE, { id: 'w 1', topic: 'watch', args: { ref: { group: '', resource: 'pods' } } }),
     ).toThrow(/request.id/);
-    expect(() => parseRequest(SUBSCRIBE, { id: 'l1', topic: 'exec', args: {} })).toThrow(/one of watch, logs/);
+    expect(() => parseRequest(SUBSCRIBE, { id: 'l1', topic: 'portforward', args: {} })).toThrow(
+      /one of watch, logs, exec/,
+    );
     expect(
       rejection(() => parseRequest(SUBSCRIBE, { id: 'l1', topic: 'logs', args: { namespace: 'dev', pod: 'p' } })).field,
     ).toBe('request.args.follow');

@@ -3,6 +3,7 @@
 // routable from the host on Docker Desktop). App containers join it with `container:<id>`.
 import type Dockerode from 'dockerode';
 import {
+  LABEL_CLUSTER,
   LABEL_CONTAINER_NAME,
   LABEL_POD_NAME,
   LABEL_POD_NAMESPACE,
@@ -16,6 +17,7 @@ import {
 } from '../types.js';
 import { call, messageOf, parseDockerTime, translate } from './client.js';
 import { createNamed, containerName, removeContainer } from './containers.js';
+import { addSandboxRoutes, LABEL_NETWORK_CLUSTER, LABEL_NETWORK_ROLE } from './cluster-network.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -47,6 +49,7 @@ export function sandboxCreateOptions(spec: SandboxSpec): Dockerode.ContainerCrea
     name: containerName(SANDBOX_CONTAINER_NAME, labels),
     Image: spec.image,
     Hostname: spec.hostname,
+    ...(spec.domainname ? { Domainname: spec.domainname } : {}),
     Labels: labels,
     ExposedPorts: exposed,
     HostConfig: {
@@ -56,6 +59,7 @@ export function sandboxCreateOptions(spec: SandboxSpec): Dockerode.ContainerCrea
       NetworkMode: spec.network,
       Dns: spec.dnsServers,
       DnsSearch: spec.dnsSearch,
+      DnsOptions: spec.dnsOptions,
       ExtraHosts: spec.extraHosts,
     },
   };
@@ -112,7 +116,17 @@ export function toSandboxStatus(info: Dockerode.ContainerInspectInfo, network?: 
   };
 }
 
-export async function runSandbox(docker: Dockerode, endpoint: string, spec: SandboxSpec): Promise<SandboxStatus> {
+/**
+ * Creates and starts a sandbox. Its routes are added by a helper container; with `deferRoutes`
+ * that runs while the caller goes on (pulling images, creating containers) and the caller gets
+ * the promise to await before the pod's first container starts.
+ */
+export async function runSandbox(
+  docker: Dockerode,
+  endpoint: string,
+  spec: SandboxSpec,
+  deferRoutes?: (sandboxId: string, routing: Promise<void>) => void,
+): Promise<SandboxStatus> {
   const container = await createNamed(docker, endpoint, sandboxCreateOptions(spec));
   try {
     await container.start();
@@ -121,6 +135,22 @@ export async function runSandbox(docker: Dockerode, endpoint: string, spec: Sand
     const conflict = portConflict(error, spec);
     if (conflict) throw conflict;
     translate(endpoint, error);
+  }
+  if (spec.routes?.length && spec.routeHelperImage) {
+    const routing = addSandboxRoutes(docker, endpoint, container.id, spec.routeHelperImage, spec.routes, {
+      [LABEL_NETWORK_CLUSTER]: spec.labels[LABEL_CLUSTER] ?? '',
+      [LABEL_NETWORK_ROLE]: 'route-helper',
+    });
+    if (deferRoutes) {
+      deferRoutes(container.id, routing);
+    } else {
+      try {
+        await routing;
+      } catch (error) {
+        await removeContainer(docker, endpoint, container.id);
+        throw error;
+      }
+    }
   }
   const info = await call(endpoint, () => container.inspect());
   return toSandboxStatus(info, spec.network);

@@ -1,0 +1,96 @@
+// Validators for the inspection channels (probe history, scheduling, exec, run now, drain) and the
+// `exec` subscription topic. Same rules as schemas.ts: bounded sizes, unknown fields rejected, names
+// limited to what Kubernetes names can be; an exec command is an argv array, never a shell string.
+import type { ExecInput, ExecRequest } from './contract.js';
+import { integer, object, optional, SchemaError, string, type Schema } from './validate.js';
+
+const NAME = string({
+  min: 1,
+  max: 253,
+  pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
+  patternName: 'a Kubernetes name (lower-case letters, digits, "-" and ".")',
+});
+const NAMESPACE = string({
+  min: 1,
+  max: 63,
+  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+  patternName: 'a namespace name (DNS-1123 label)',
+});
+const CONTAINER = string({
+  min: 1,
+  max: 63,
+  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+  patternName: 'a container name (DNS-1123 label)',
+});
+const SUBSCRIPTION_ID = string({
+  min: 1,
+  max: 64,
+  pattern: /^[A-Za-z0-9_-]+$/,
+  patternName: 'an id of letters, digits, "-" and "_"',
+});
+
+/** At most this many arguments of at most 4 KiB each: a command line, not a payload. */
+export const MAX_EXEC_ARGS = 64;
+/** One input frame (a paste is split by the terminal into frames of this size). */
+export const MAX_EXEC_INPUT = 64 * 1024;
+
+const ARG = string({ max: 4096, pattern: /^[^\0]*$/, patternName: 'an argument without NUL bytes' });
+
+const command: Schema<string[]> = {
+  parse(value, field = 'command') {
+    if (!Array.isArray(value)) throw new SchemaError(field, 'expected an array of strings (the argv)');
+    if (value.length === 0) throw new SchemaError(field, 'required value is missing: a command to run');
+    if (value.length > MAX_EXEC_ARGS) throw new SchemaError(field, `expected at most ${MAX_EXEC_ARGS} arguments`);
+    const argv = value.map((a, i) => ARG.parse(a, `${field}[${i}]`));
+    if (argv[0] === '') throw new SchemaError(`${field}[0]`, 'the program name must not be empty');
+    return argv;
+  },
+};
+
+const bool: Schema<boolean> = {
+  parse(value, field = 'value') {
+    if (typeof value !== 'boolean') throw new SchemaError(field, 'expected a boolean');
+    return value;
+  },
+};
+
+/** An attempt's time as the agent records it (RFC 3339, up to nanoseconds). */
+const TIME = string({
+  max: 40,
+  pattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/,
+  patternName: 'an RFC 3339 time',
+});
+
+export const probesRequest = object({
+  namespace: NAMESPACE,
+  pod: NAME,
+  container: optional(CONTAINER),
+  since: optional(TIME),
+});
+export const schedulingRequest = object({ namespace: NAMESPACE, pod: NAME });
+export const runCronJobRequest = object({ namespace: NAMESPACE, name: NAME });
+export const drainRequest = object({ node: NAME });
+
+export const execRequest: Schema<ExecRequest> = object({
+  namespace: NAMESPACE,
+  pod: NAME,
+  container: optional(CONTAINER),
+  command,
+  tty: bool,
+  cols: optional(integer(1, 1000)),
+  rows: optional(integer(1, 1000)),
+});
+
+export const execInput: Schema<ExecInput> = {
+  parse(value, field = 'request') {
+    const input = object({
+      id: SUBSCRIPTION_ID,
+      data: optional(string({ max: MAX_EXEC_INPUT })),
+      resize: optional(object({ cols: integer(1, 1000), rows: integer(1, 1000) })),
+    }).parse(value, field);
+    if (input.data === undefined && input.resize === undefined) {
+      throw new SchemaError(field, 'expected data or resize');
+    }
+    return input;
+  },
+};
