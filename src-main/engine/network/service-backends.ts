@@ -260,6 +260,8 @@ export class ServiceBackends {
    * backend answers; a backend that closes before answering (a dead pod behind Docker's port
    * proxy accepts and then drops) is replaced by the next ready one, with the bytes replayed.
    * Resolves with the backend that answered, or undefined when none did (client closed).
+   * Accept `client` on a server created with `allowHalfOpen: true`, or a client that half-closes
+   * after its request is cut off before the answer.
    */
   forward(
     client: net.Socket,

@@ -152,7 +152,9 @@ export class ServiceProxy extends Controller {
       servicePort: w.servicePort,
       kind: w.kind,
       bound: false,
-      server: net.createServer((client) => this.#accept(listener, client)),
+      // Half-open allowed: a client that sends its request and then shuts down its side (`nc -N`,
+      // `curl --data @file` with some servers) still receives the answer.
+      server: net.createServer({ allowHalfOpen: true }, (client) => this.#accept(listener, client)),
     };
     this.#listeners.set(w.hostPort, listener);
     const error = await new Promise<string | undefined>((resolve) => {
