@@ -3,7 +3,7 @@
 // ClientIP affinity through the host proxy, and a backend killed in the middle of a burst.
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { dockerOrSkip, execInContainer } from '../fixtures/docker.js';
-import { ensurePauseImage, ensureTestImage } from '../fixtures/images.js';
+import { ensurePauseImage, ensureTestImage, TEST_IMAGE } from '../fixtures/images.js';
 import { serveCluster } from '../compat/harness.js';
 import {
   deploymentsRef,
@@ -200,4 +200,39 @@ describe.skipIf(!docker)('Services on Docker', () => {
       20_000,
     );
   }, 60_000);
+
+  it('a Service with port 80 → targetPort 9376 (not a declared containerPort) answers through its NodePort', async () => {
+    const api = h.cluster.engine.api;
+    // The Service exists before the pod, so the pod's sandbox publishes 9376 for it.
+    const svc = await api.create(servicesRef(), {
+      ...serviceManifest('seed', { type: 'NodePort', ports: [{ port: 80, targetPort: 9376 }] }),
+    });
+    await api.create(
+      { group: '', resource: 'pods', namespace: 'default' },
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: 'seed-0', labels: { app: 'seed' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [
+            {
+              name: 'web',
+              image: TEST_IMAGE,
+              imagePullPolicy: 'Never',
+              command: ['sh', '-c', 'echo -n seed-0 > /www/name && exec httpd -f -p 9376 -h /www'],
+              readinessProbe: { tcpSocket: { port: 9376 }, periodSeconds: 1 },
+            },
+          ],
+        },
+      },
+    );
+    await waitFor(
+      'seed ready',
+      async () => ((await endpointPods(api, 'seed')).ready.length === 1 ? 1 : undefined),
+      30_000,
+    );
+    const nodePort = (svc.spec as { ports: { nodePort: number }[] }).ports[0].nodePort;
+    expect(await get(nodePort)).toEqual({ status: 200, body: 'seed-0' });
+  }, 40_000);
 });

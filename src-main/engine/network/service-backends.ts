@@ -17,8 +17,9 @@
  * (kept by the endpoints controller; hand-made ones for Services without a selector): only
  * `addresses` count, never `notReadyAddresses`. The host reaches a pod only through the ports its
  * sandbox publishes on 127.0.0.1, recorded by the node agent in the pod's `kubedesk.io/host-ports`
- * annotation; an endpoint whose target port is not a declared containerPort has no `hostPort` and
- * is skipped by `pick`/`dial` (see the README's "Differences from Kubernetes"). An endpoint of a
+ * annotation; an endpoint whose target port the pod does not publish (undeclared, and no Service
+ * targeted it when the pod started) has no `dialPort` and is skipped by `pick`/`dial` (see the
+ * README's "Differences from Kubernetes"). An endpoint of a
  * hand-made Endpoints object (no pod) is dialled at its own `ip:port`.
  *
  * `sessionAffinity: ClientIP` pins a client IP to a backend per Service port for
@@ -259,6 +260,8 @@ export class ServiceBackends {
    * backend answers; a backend that closes before answering (a dead pod behind Docker's port
    * proxy accepts and then drops) is replaced by the next ready one, with the bytes replayed.
    * Resolves with the backend that answered, or undefined when none did (client closed).
+   * Accept `client` on a server created with `allowHalfOpen: true`, or a client that half-closes
+   * after its request is cut off before the answer.
    */
   forward(
     client: net.Socket,
@@ -281,7 +284,7 @@ export class ServiceBackends {
     const all = this.endpoints(namespace, service, port);
     if (all.length > 0) {
       return new NoBackendError(
-        `service ${namespace}/${service} port ${port}: its ready endpoints' target port ${all[0].targetPort} is not a declared containerPort, so it is not published on 127.0.0.1`,
+        `service ${namespace}/${service} port ${port}: its ready endpoints' target port ${all[0].targetPort} was not published on 127.0.0.1 when the pods started`,
       );
     }
     return new NoBackendError(`service ${namespace}/${service} port ${port} has no ready endpoints`);

@@ -152,7 +152,9 @@ export class ServiceProxy extends Controller {
       servicePort: w.servicePort,
       kind: w.kind,
       bound: false,
-      server: net.createServer((client) => this.#accept(listener, client)),
+      // Half-open allowed: a client that sends its request and then shuts down its side (`nc -N`,
+      // `curl --data @file` with some servers) still receives the answer.
+      server: net.createServer({ allowHalfOpen: true }, (client) => this.#accept(listener, client)),
     };
     this.#listeners.set(w.hostPort, listener);
     const error = await new Promise<string | undefined>((resolve) => {
@@ -185,7 +187,7 @@ export class ServiceProxy extends Controller {
 
   /**
    * A connection nobody answered: when the Service has ready endpoints but none is published on
-   * 127.0.0.1 (its targetPort is not a declared containerPort), say so on the Service.
+   * 127.0.0.1 (its targetPort was not published when they started), say so on the Service.
    */
   #explainUnreachable(listener: Listener): void {
     const { namespace, name } = splitKey(listener.service);
@@ -198,7 +200,7 @@ export class ServiceProxy extends Controller {
       'Warning',
       REASON_TARGET_NOT_PUBLISHED,
       `Port ${listener.servicePort} cannot be reached from the host: target port ${ready[0].targetPort} of its pods ` +
-        "is not a declared containerPort, so it is not published on 127.0.0.1. Declare it under the container's ports.",
+        "was not published on 127.0.0.1 when they started. Declare it under the container's ports, or re-create the pods.",
     );
   }
 

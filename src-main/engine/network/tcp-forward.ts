@@ -44,10 +44,24 @@ export function forwardConnection<B>(
       settled = true;
       resolve(b);
     };
+    // While no backend is connected every byte is kept (the client is paused past the replay
+    // limit); once one is, bytes go straight through and are kept only up to the limit — beyond
+    // it the connection can no longer be replayed, and `kept` is dropped.
+    let replayable = true;
+    const dropKept = () => {
+      kept.length = 0;
+      replayable = false;
+    };
     const onClientData = (chunk: Buffer) => {
       keptBytes += chunk.length;
-      if (keptBytes <= MAX_REPLAY_BYTES) kept.push(chunk);
-      backend?.write(chunk);
+      if (backend) {
+        backend.write(chunk);
+        if (keptBytes <= MAX_REPLAY_BYTES) kept.push(chunk);
+        else dropKept();
+        return;
+      }
+      kept.push(chunk);
+      if (keptBytes > MAX_REPLAY_BYTES) client.pause();
     };
     const onClientEnd = () => {
       clientEnded = true;
@@ -65,7 +79,8 @@ export function forwardConnection<B>(
 
     const tryFrom = async (i: number): Promise<void> => {
       if (clientGone) return;
-      if (i >= candidates.length || keptBytes > MAX_REPLAY_BYTES) {
+      // Once bytes sent to a backend were not kept, they cannot be replayed on another.
+      if (i >= candidates.length || !replayable) {
         client.destroy();
         return finish(undefined);
       }
@@ -82,7 +97,9 @@ export function forwardConnection<B>(
       const acceptedAt = performance.now();
       backend = sock;
       for (const chunk of kept) sock.write(chunk);
+      if (keptBytes > MAX_REPLAY_BYTES) dropKept();
       if (clientEnded) sock.end();
+      client.resume();
       let answered = false;
       let gaveUp = false;
       // 'end', 'error' and 'close' may all fire for one failure: move on once.

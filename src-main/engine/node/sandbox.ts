@@ -26,6 +26,7 @@ import { EventReason, HOST_PORTS_ANNOTATION } from './constants.js';
 import { errorMessage, isJsonEqual } from './util.js';
 import { attemptOf } from './pod-status.js';
 import type { AgentContext, PodState } from './agent-context.js';
+import { serviceTargetPorts } from './service-target-ports.js';
 
 /** The sandbox could not be created; the pod stays Pending and is retried after `retryInMs`. */
 export class SandboxError extends Error {
@@ -49,7 +50,7 @@ export interface HostPortEntry {
  * Every port to publish: the declared container ports, plus the numeric ports of httpGet /
  * tcpSocket probes and hooks that are not declared (the host can only reach published ports).
  */
-export function sandboxPorts(pod: Pod): PortBinding[] {
+export function sandboxPorts(pod: Pod, serviceTargets: readonly number[] = []): PortBinding[] {
   const out: PortBinding[] = [];
   const seen = new Set<string>();
   const add = (p: PortBinding) => {
@@ -69,6 +70,8 @@ export function sandboxPorts(pod: Pod): PortBinding[] {
       });
     }
   }
+  // Undeclared ports that Services selecting the pod target (see service-target-ports.ts).
+  for (const port of serviceTargets) add({ containerPort: port, protocol: 'TCP' });
   for (const c of all) {
     const handlers = [c.livenessProbe, c.readinessProbe, c.startupProbe, c.lifecycle?.postStart, c.lifecycle?.preStop];
     for (const h of handlers) {
@@ -116,7 +119,7 @@ export async function ensureSandbox(
         podName: pod.metadata.name!,
         namespace: pod.metadata.namespace!,
         hostname: pod.spec?.hostname ?? pod.metadata.name!,
-        ports: sandboxPorts(pod),
+        ports: sandboxPorts(pod, serviceTargetPorts(ctx.api.store.list('/services', pod.metadata.namespace), pod)),
         image: ctx.sandboxImage,
         labels: {
           [LABEL_POD_NAME]: pod.metadata.name!,
@@ -156,6 +159,11 @@ async function recordHostPorts(ctx: AgentContext, pod: Pod & KubeObject, sandbox
       if (bound)
         entries.push({ container: c.name, containerPort: p.containerPort, protocol, hostPort: bound.hostPort });
     }
+  }
+  // Published ports no container declares (Service targets, probe ports): no container name.
+  for (const b of sandbox.ports) {
+    if (entries.some((e) => e.containerPort === b.containerPort && e.protocol === b.protocol)) continue;
+    entries.push({ container: '', containerPort: b.containerPort, protocol: b.protocol, hostPort: b.hostPort });
   }
   const value = JSON.stringify(entries);
   const have = pod.metadata.annotations?.[HOST_PORTS_ANNOTATION];

@@ -225,4 +225,44 @@ describe('service backends', () => {
     expect(answer).toBe('b\n');
     expect(accepted).toBe(1);
   });
+
+  it('passes a request larger than the replay buffer through intact', async () => {
+    h = await harness();
+    await service(h);
+    // Counts and checksums everything until the client half-closes, then answers.
+    const counting = net.createServer((sock) => {
+      let n = 0;
+      let sum = 0;
+      sock.on('data', (d: Buffer) => {
+        n += d.length;
+        for (const b of d) sum = (sum + b) % 65521;
+      });
+      sock.on('end', () => sock.end(`${n} ${sum}`));
+    });
+    servers.push(counting);
+    await new Promise<void>((r) => counting.listen(0, '127.0.0.1', r));
+    await pod(h, 'web-a', '10.244.0.2', (counting.address() as net.AddressInfo).port);
+    await h.settle();
+    const backends = new ServiceBackends({ informers: h.ctrl.informers, clock: h.clock });
+    const front = net.createServer(
+      { allowHalfOpen: true },
+      (client) => void backends.forward(client, 'default', 'web', 80),
+    );
+    servers.push(front);
+    await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
+    const body = Buffer.alloc(300 * 1024);
+    for (let i = 0; i < body.length; i++) body[i] = (i * 7) % 251;
+    let sum = 0;
+    for (const b of body) sum = (sum + b) % 65521;
+    const answer = await new Promise<string>((resolve, reject) => {
+      const c = net.connect((front.address() as net.AddressInfo).port, '127.0.0.1');
+      // Written at once, before the proxy has a backend: more than the 64 KiB replay buffer.
+      c.end(body);
+      let out = '';
+      c.on('data', (d) => (out += d));
+      c.on('end', () => resolve(out));
+      c.on('error', reject);
+    });
+    expect(answer).toBe(`${body.length} ${sum}`);
+  });
 });

@@ -203,7 +203,7 @@ describe('NodePort and LoadBalancer proxy', () => {
       expect.objectContaining({
         type: 'Warning',
         name: 'web',
-        message: expect.stringContaining('target port 9376 of its pods is not a declared containerPort'),
+        message: expect.stringContaining('target port 9376 of its pods was not published on 127.0.0.1'),
       }),
     ]);
   });
@@ -228,6 +228,27 @@ describe('NodePort and LoadBalancer proxy', () => {
     await expect(request(np1)).rejects.toThrow(/ECONNREFUSED/);
     expect(open.destroyed).toBe(false);
     open.destroy();
+  });
+
+  it('answers a client that half-closes after sending its request', async () => {
+    h = await start();
+    const nodePort = await freePort(30000, 32767);
+    const replyOnEnd = await listenOn(0, (sock) => {
+      let got = '';
+      sock.on('data', (d) => (got += d));
+      sock.on('end', () => sock.end(`got ${got.length} bytes`));
+    });
+    await backendPod(h, 'web-a', '10.244.0.2', (replyOnEnd.address() as net.AddressInfo).port);
+    await h.api.create(svcRef(), service('NodePort', [{ port: 80, targetPort: 8080, nodePort }]));
+    await settle(h);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const c = net.connect(nodePort, '127.0.0.1', () => c.end(Buffer.alloc(200 * 1024, 1)));
+      let out = '';
+      c.on('data', (d) => (out += d));
+      c.on('end', () => resolve(out));
+      c.on('error', reject);
+    });
+    expect(answer).toBe(`got ${200 * 1024} bytes`);
   });
 });
 
