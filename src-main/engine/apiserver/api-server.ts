@@ -54,8 +54,9 @@ export class ApiServer {
     const name = requireName(r, 'get');
     const obj = this.ctx.store.get(keyFor(r, name));
     if (!obj) throw notFound(r.info.group, r.info.plural, name);
-    if (r.subresource) return getSubresource(r, obj);
-    return present(obj, r);
+    // A copy: the caller may edit it into an update without touching what the store holds (an
+    // edited original would make the update look like a no-op: no new generation, no rollout).
+    return structuredClone(r.subresource ? getSubresource(r, obj) : present(obj, r));
   }
 
   async list(ref: ResourceRef, opts: ListOptions = {}): Promise<KubeList> {
