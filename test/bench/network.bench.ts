@@ -4,7 +4,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import Dockerode from 'dockerode';
 import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
@@ -35,10 +35,9 @@ interface LoadResult {
   errors: number;
 }
 
-// The load generator runs in a worker thread: clients of the proxy are other programs (a
-// browser, curl), so they must not share the event loop of the process that hosts the proxy.
-const LOAD_WORKER = `
-const { parentPort } = require('node:worker_threads');
+// The load generator runs in its own process: clients of the proxy are other programs (a
+// browser, curl), so they share neither the event loop nor the heap of the process hosting it.
+const LOAD_PROCESS = `
 const http = require('node:http');
 function get(port) {
   return new Promise((resolve) => {
@@ -51,7 +50,7 @@ function get(port) {
     req.on('error', () => resolve(false));
   });
 }
-parentPort.on('message', async ({ ports, n, concurrency }) => {
+process.on('message', async ({ ports, n, concurrency }) => {
   const latencies = [];
   let errors = 0;
   let next = 0;
@@ -65,31 +64,37 @@ parentPort.on('message', async ({ ports, n, concurrency }) => {
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  parentPort.postMessage({ rps: latencies.length / ((performance.now() - t0) / 1000), latencies, errors });
+  process.send({ rps: latencies.length / ((performance.now() - t0) / 1000), latencies, errors });
 });
 `;
 
 /**
- * One load-generator thread for the whole run (started once: starting a thread is not free, and
+ * One load-generator process for the whole run (started once: starting a process is not free, and
  * must not fall inside a measured round). Plain JavaScript, so it runs without the tsx loader.
  */
 class LoadGenerator {
-  #worker = new Worker(LOAD_WORKER, { eval: true, execArgv: [] });
+  #child: ChildProcess = spawn(process.execPath, ['-e', LOAD_PROCESS], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
 
   /** `n` GETs, `CONCURRENCY` at a time, spread round robin over `ports`. */
   run(n: number, ports: number[]): Promise<LoadResult> {
     return new Promise((resolve, reject) => {
-      this.#worker.once('message', (m: LoadResult) => {
-        this.#worker.off('error', reject);
-        resolve(m);
+      const onExit = (code: number | null) => reject(new Error(`the load generator exited (${code})`));
+      this.#child.once('message', (m) => {
+        this.#child.off('exit', onExit);
+        resolve(m as LoadResult);
       });
-      this.#worker.once('error', reject);
-      this.#worker.postMessage({ ports, n, concurrency: CONCURRENCY });
+      this.#child.once('exit', onExit);
+      this.#child.send({ ports, n, concurrency: CONCURRENCY });
     });
   }
 
-  close(): Promise<number> {
-    return this.#worker.terminate();
+  async close(): Promise<void> {
+    if (this.#child.exitCode !== null) return;
+    const exited = new Promise((r) => this.#child.once('exit', r));
+    this.#child.kill();
+    await exited;
   }
 }
 
@@ -137,7 +142,7 @@ async function proxyVsDirect(cluster: Cluster, nodePort: number): Promise<void> 
   const errors = (rs: LoadResult[]) => rs.reduce((a, r) => a + r.errors, 0);
   const ratio = rps(viaProxy) / rps(straight);
   report({
-    name: `NodePort proxy throughput (small HTTP, ${CONCURRENCY} concurrent, new connection each, client in a worker thread)`,
+    name: `NodePort proxy throughput (small HTTP, ${CONCURRENCY} concurrent, new connection each, client in its own process)`,
     value: rps(viaProxy),
     unit: 'req/s',
     baseline: { name: "pods' published ports directly", value: rps(straight) },
