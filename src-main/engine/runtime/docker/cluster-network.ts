@@ -225,7 +225,9 @@ export async function addSandboxRoutes(
         );
       }
     } finally {
-      await helper.remove({ force: true }).catch(() => undefined);
+      // Not awaited: the pod need not wait for Docker to delete an exited helper (one a crash
+      // leaves behind is removed at the next start, by removeRouteHelpers).
+      void helper.remove({ force: true }).catch(() => undefined);
     }
   }
 }
