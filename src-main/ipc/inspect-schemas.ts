@@ -2,32 +2,8 @@
 // `exec` subscription topic. Same rules as schemas.ts: bounded sizes, unknown fields rejected, names
 // limited to what Kubernetes names can be; an exec command is an argv array, never a shell string.
 import type { ExecInput, ExecRequest } from './contract.js';
+import { CONTAINER, NAME, NAMESPACE, SUBSCRIPTION_ID } from './fields.js';
 import { integer, object, optional, SchemaError, string, type Schema } from './validate.js';
-
-const NAME = string({
-  min: 1,
-  max: 253,
-  pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
-  patternName: 'a Kubernetes name (lower-case letters, digits, "-" and ".")',
-});
-const NAMESPACE = string({
-  min: 1,
-  max: 63,
-  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-  patternName: 'a namespace name (DNS-1123 label)',
-});
-const CONTAINER = string({
-  min: 1,
-  max: 63,
-  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-  patternName: 'a container name (DNS-1123 label)',
-});
-const SUBSCRIPTION_ID = string({
-  min: 1,
-  max: 64,
-  pattern: /^[A-Za-z0-9_-]+$/,
-  patternName: 'an id of letters, digits, "-" and "_"',
-});
 
 /** At most this many arguments of at most 4 KiB each: a command line, not a payload. */
 export const MAX_EXEC_ARGS = 64;

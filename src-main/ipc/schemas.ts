@@ -47,6 +47,7 @@ import {
   string,
   type Schema,
 } from './validate.js';
+import { CONTAINER, NAME, NAMESPACE, SUBSCRIPTION_ID } from './fields.js';
 import {
   drainRequest,
   execInput,
@@ -56,29 +57,10 @@ import {
   schedulingRequest,
 } from './inspect-schemas.js';
 
-/** DNS-1123 subdomain-ish, as object names are; generous enough for events' dotted names. */
-const NAME = string({
-  min: 1,
-  max: 253,
-  pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/,
-  patternName: 'a Kubernetes name (lower-case letters, digits, "-" and ".")',
-});
-const NAMESPACE = string({
-  min: 1,
-  max: 63,
-  pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
-  patternName: 'a namespace name (DNS-1123 label)',
-});
 const GROUP = string({ max: 253, pattern: /^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$/, patternName: 'an API group' });
 const VERSION = string({ min: 1, max: 20, pattern: /^v[0-9]+((alpha|beta)[0-9]+)?$/, patternName: 'an API version' });
 const RESOURCE = string({ min: 1, max: 63, pattern: /^[a-z][a-z0-9]*$/, patternName: 'a plural resource name' });
 const SELECTOR = string({ max: 4096, pattern: /^[^\n\r\0]*$/, patternName: 'a one-line selector' });
-const SUBSCRIPTION_ID = string({
-  min: 1,
-  max: 64,
-  pattern: /^[A-Za-z0-9_-]+$/,
-  patternName: 'an id of letters, digits, "-" and "_"',
-});
 const BODY = json({ maxBytes: 3 * 1024 * 1024, maxDepth: 64 });
 
 export const resourceRef: Schema<ResourceRef> = object({
@@ -118,7 +100,7 @@ export const watchRequest: Schema<WatchRequest> = object({
 export const logsRequest: Schema<LogsRequest> = object({
   namespace: NAMESPACE,
   pod: NAME,
-  container: optional(string({ min: 1, max: 63, pattern: /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/ })),
+  container: optional(CONTAINER),
   follow: boolean(),
   previous: boolean(),
   timestamps: boolean(),
