@@ -92,7 +92,6 @@ export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): v
     const usedPorts = new Set<number>();
     for (const s of existing)
       for (const p of (s.spec as ServiceSpec | undefined)?.ports ?? []) if (p.nodePort) usedPorts.add(p.nodePort);
-    let next = NODE_PORT_MIN;
     // Ports asked for explicitly are never handed to an earlier port without one.
     const requested = new Set((spec.ports ?? []).map((p) => p.nodePort).filter(Boolean));
     for (const [i, p] of (spec.ports ?? []).entries()) {
@@ -114,8 +113,8 @@ export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): v
         usedPorts.add(p.nodePort);
         continue;
       }
-      while ((usedPorts.has(next) || requested.has(next)) && next <= NODE_PORT_MAX) next++;
-      if (next > NODE_PORT_MAX) {
+      const next = freeNodePort((n) => usedPorts.has(n) || requested.has(n));
+      if (next === undefined) {
         throw invalid('', 'Service', name, [cause.invalid(`spec.ports[${i}].nodePort`, 0, 'range is full')]);
       }
       p.nodePort = next;
@@ -179,15 +178,28 @@ export function allocateServiceUpdate(store: ObjectStore, next: KubeObject, old:
     }
     mine.add(p.nodePort);
   }
-  let nextFree = NODE_PORT_MIN;
   for (const [i, p] of (spec.ports ?? []).entries()) {
     if (p.nodePort) continue;
-    while ((usedPorts.has(nextFree) || mine.has(nextFree)) && nextFree <= NODE_PORT_MAX) nextFree++;
-    if (nextFree > NODE_PORT_MAX) {
+    const nextFree = freeNodePort((n) => usedPorts.has(n) || mine.has(n));
+    if (nextFree === undefined) {
       throw invalid('', 'Service', name, [cause.invalid(`spec.ports[${i}].nodePort`, 0, 'range is full')]);
     }
     p.nodePort = nextFree;
     mine.add(nextFree);
   }
   next.spec = spec;
+}
+
+/**
+ * A free node port, searched from a random point of the range as Kubernetes' allocator does, so
+ * two clusters on one machine (or another program on 127.0.0.1) rarely want the same port.
+ */
+function freeNodePort(taken: (port: number) => boolean): number | undefined {
+  const size = NODE_PORT_MAX - NODE_PORT_MIN + 1;
+  const start = Math.floor(Math.random() * size);
+  for (let k = 0; k < size; k++) {
+    const port = NODE_PORT_MIN + ((start + k) % size);
+    if (!taken(port)) return port;
+  }
+  return undefined;
 }
