@@ -23,7 +23,7 @@ Options:
   --network-image IMG   image of kubedesk-netd, the cluster DNS server and Service proxy (default
                         node:22-alpine; any image with node and an \`ip\` command)
   --network-subnet CIDR IPv4 subnet of the cluster's Docker network (default: the first free
-                        10.250–254.x.0/20); must not overlap the Service CIDR 10.96.0.0/12
+                        10.250–254.x.0/20); Service IPs come from its second quarter
   --simulated-nodes N   add N extra nodes backed by the simulated runtime (sim-1…sim-N) to try
                         multi-node scheduling, DaemonSets and node failure
   --stop-pods-on-exit   stop every pod's containers when serve exits (by default pods keep running

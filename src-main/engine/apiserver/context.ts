@@ -10,6 +10,8 @@ import type { ResourceRef } from './types.js';
 export interface ApiContext {
   store: ObjectStore;
   clock: Clock;
+  /** Where Services get their clusterIP (set from the cluster network; default 10.96.0.0/12). */
+  serviceCIDR?: string;
 }
 
 export interface ResolvedRef {

@@ -1,13 +1,14 @@
 // Service IP and node port allocation, as kube-apiserver's service REST storage does at create:
-// a ClusterIP from the service CIDR (10.96.0.0/12, the kubeadm default; .1 is the `kubernetes`
-// service), and node ports from 30000–32767 for NodePort and LoadBalancer services. A requested
+// a ClusterIP from the service CIDR (the cluster's: the second quarter of its Docker network's
+// subnet, see network/subnet.ts; without a cluster network 10.96.0.0/12, the kubeadm default),
+// and node ports from 30000–32767 for NodePort and LoadBalancer services. A requested
 // IP or port that is taken or out of range is a 422 with Kubernetes' message.
 import type { KubeObject } from '../api/types.js';
 import { cause, invalid } from '../api/errors.js';
 import type { ObjectStore } from '../store/object-store.js';
 
-export const SERVICE_CIDR_BASE = (10 << 24) | (96 << 16); // 10.96.0.0
-const SERVICE_CIDR_SIZE = 1 << 20; // /12
+/** The service CIDR when none is configured (as kube-apiserver's --service-cluster-ip-range default in kubeadm). */
+export const DEFAULT_SERVICE_CIDR = '10.96.0.0/12';
 export const NODE_PORT_MIN = 30000;
 export const NODE_PORT_MAX = 32767;
 
@@ -42,8 +43,41 @@ function intToIp(n: number): string {
   return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
 }
 
+interface ServiceRange {
+  cidr: string;
+  base: number;
+  size: number;
+  /** Offset of the first address handed out (a large range keeps the low ones, as .1 for `kubernetes`). */
+  first: number;
+}
+
+/** Parses a service CIDR (IPv4, /8 to /30); throws on anything else — it is configuration, not input. */
+export function serviceRange(cidr: string = DEFAULT_SERVICE_CIDR): ServiceRange {
+  const m = /^([\d.]+)\/(\d{1,2})$/.exec(cidr);
+  const ip = m ? ipToInt(m[1]) : null;
+  const prefix = m ? Number(m[2]) : -1;
+  if (ip === null || prefix < 8 || prefix > 30) throw new Error(`invalid service CIDR ${JSON.stringify(cidr)}`);
+  const size = 2 ** (32 - prefix);
+  const base = (ip - (ip % size)) >>> 0;
+  return { cidr: `${intToIp(base)}/${prefix}`, base, size, first: size >= 256 ? 10 : 1 };
+}
+
+/** Lowest free address of the range (the bitmap allocator's scan); its last address is never used. */
+function freeClusterIP(range: ServiceRange, used: Set<string | undefined>): string | undefined {
+  for (let i = range.first; i < range.size - 1; i++) {
+    const candidate = intToIp(range.base + i);
+    if (!used.has(candidate)) return candidate;
+  }
+  return undefined;
+}
+
 /** Fill in clusterIP(s) and node ports on a Service being created; throws 422 on conflicts. */
-export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): void {
+export function allocateServiceAddresses(
+  store: ObjectStore,
+  svc: KubeObject,
+  serviceCIDR: string = DEFAULT_SERVICE_CIDR,
+): void {
+  const range = serviceRange(serviceCIDR);
   const spec = (svc.spec ?? {}) as ServiceSpec;
   const existing = store.list('/services');
   const name = svc.metadata.name ?? '';
@@ -51,14 +85,14 @@ export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): v
     const used = new Set(existing.map((s) => (s.spec as ServiceSpec | undefined)?.clusterIP).filter(Boolean));
     if (spec.clusterIP) {
       const n = ipToInt(spec.clusterIP);
-      if (n === null || n < SERVICE_CIDR_BASE || n >= SERVICE_CIDR_BASE + SERVICE_CIDR_SIZE) {
+      if (n === null || n < range.base || n >= range.base + range.size) {
         throw invalid('', 'Service', name, [
           cause.invalid(
             'spec.clusterIPs',
             [spec.clusterIP],
             'failed to allocate IP ' +
               spec.clusterIP +
-              ': provided IP is not in the valid range. The range of valid IPs is 10.96.0.0/12',
+              `: provided IP is not in the valid range. The range of valid IPs is ${range.cidr}`,
           ),
         ]);
       }
@@ -72,14 +106,11 @@ export function allocateServiceAddresses(store: ObjectStore, svc: KubeObject): v
         ]);
       }
     } else {
-      // Lowest free address above .1 (reserved for the `kubernetes` service), like the bitmap allocator's scan.
-      let ip: string | undefined;
-      for (let i = 10; i < SERVICE_CIDR_SIZE - 1; i++) {
-        const candidate = intToIp(SERVICE_CIDR_BASE + i);
-        if (!used.has(candidate)) {
-          ip = candidate;
-          break;
-        }
+      const ip = freeClusterIP(range, used);
+      if (ip === undefined) {
+        throw invalid('', 'Service', name, [
+          cause.invalid('spec.clusterIPs', [], `failed to allocate a serviceIP: range is full (${range.cidr})`),
+        ]);
       }
       spec.clusterIP = ip;
     }
@@ -143,7 +174,12 @@ export function dropTypeDependentFields(next: KubeObject, old: KubeObject): void
  * added or changed is checked for range and conflicts like one given at create, and a Service
  * that leaves ExternalName gets a cluster IP. Throws 422 and changes nothing on a conflict.
  */
-export function allocateServiceUpdate(store: ObjectStore, next: KubeObject, old: KubeObject): void {
+export function allocateServiceUpdate(
+  store: ObjectStore,
+  next: KubeObject,
+  old: KubeObject,
+  serviceCIDR: string = DEFAULT_SERVICE_CIDR,
+): void {
   const spec = (next.spec ?? {}) as ServiceSpec;
   const before = (old.spec ?? {}) as ServiceSpec;
   const name = next.metadata.name ?? '';
@@ -155,15 +191,15 @@ export function allocateServiceUpdate(store: ObjectStore, next: KubeObject, old:
   if (spec.type !== 'ExternalName' && !spec.clusterIP && before.type === 'ExternalName') {
     // Same lowest-free scan as at create, against every other Service.
     const used = new Set(others.map((s) => s.clusterIP).filter(Boolean));
-    for (let i = 10; i < SERVICE_CIDR_SIZE - 1; i++) {
-      const candidate = intToIp(SERVICE_CIDR_BASE + i);
-      if (!used.has(candidate)) {
-        spec.clusterIP = candidate;
-        spec.clusterIPs = [candidate];
-        spec.ipFamilies = ['IPv4'];
-        break;
-      }
+    const candidate = freeClusterIP(serviceRange(serviceCIDR), used);
+    if (candidate === undefined) {
+      throw invalid('', 'Service', name, [
+        cause.invalid('spec.clusterIPs', [], `failed to allocate a serviceIP: range is full (${serviceCIDR})`),
+      ]);
     }
+    spec.clusterIP = candidate;
+    spec.clusterIPs = [candidate];
+    spec.ipFamilies = ['IPv4'];
   }
   if (!wantsNodePorts(spec)) return;
   const usedPorts = new Set<number>();

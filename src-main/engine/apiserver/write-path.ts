@@ -197,7 +197,7 @@ export async function createObject(
 
   admitNamespace(ctx.store, r.info, namespace, meta.name!);
   if (r.info.kind === 'Pod') addDefaultTolerations(obj);
-  if (r.info.kind === 'Service') allocateServiceAddresses(ctx.store, obj);
+  if (r.info.kind === 'Service') allocateServiceAddresses(ctx.store, obj, ctx.serviceCIDR);
   if (r.info.kind === 'Ingress') defaultIngressClass(ctx.store, obj);
   const key = keyFor(r, meta.name!, namespace);
   if (opts.dryRun === 'All') {
@@ -313,7 +313,7 @@ export async function updateObject(
   }
   const causes = validateUpdate(next, old);
   if (causes.length > 0) throw invalidError(r, next, causes);
-  if (scope === 'main' && r.info.kind === 'Service') allocateServiceUpdate(ctx.store, next, old);
+  if (scope === 'main' && r.info.kind === 'Service') allocateServiceUpdate(ctx.store, next, old, ctx.serviceCIDR);
 
   if (hasGeneration(next) && specChanged(next, old)) next.metadata.generation = (old.metadata.generation ?? 0) + 1;
   const now = ctx.clock.now();

@@ -27,7 +27,7 @@ import {
 } from '../runtime/docker/cluster-network.js';
 import { buildNetdConfig, CLUSTER_DOMAIN } from './netd-config.js';
 import { NETD_SCRIPT_NAME, readNetdScript } from './netd-script.js';
-import type { NetworkLayout } from './subnet.js';
+import { contains, parseCidr, type NetworkLayout } from './subnet.js';
 
 /** Default image for kubedesk-netd: any image with `node` (≥ 18) and busybox/iproute2 `ip`. */
 export const DEFAULT_NETWORK_IMAGE = 'node:22-alpine';
@@ -41,13 +41,14 @@ export interface ClusterNetworkOptions {
   subnet?: string;
 }
 
-/** What the node agent needs to put a pod on the cluster network. */
+/**
+ * What the node agent needs to put a pod on the cluster network. Service IPs are on-link (in the
+ * network's subnet, local to netd), so a pod needs no route of its own.
+ */
 export interface PodNetwork {
   network: string;
-  /** kubedesk-netd's address, when it runs: the pods' DNS server and the route to Service IPs. */
+  /** kubedesk-netd's address, when it runs: the pods' DNS server. */
   dnsServer?: string;
-  routes?: { destination: string; gateway: string }[];
-  routeHelperImage?: string;
   clusterDomain: string;
 }
 
@@ -95,7 +96,7 @@ export class ClusterNetwork {
       { [LABEL_NETWORK_CLUSTER]: this.#opts.clusterId },
       this.#opts.subnet,
     );
-    // Route helpers left by a crash mid-way (they are short-lived; none runs before the agent starts).
+    // Route helpers an older version left behind (pods no longer need one: Service IPs are on-link).
     await removeRouteHelpers(docker, endpoint, this.#opts.clusterId);
     await fsp.mkdir(this.#configDir, { recursive: true });
     await fsp.mkdir(this.#scriptDir, { recursive: true });
@@ -131,6 +132,27 @@ export class ClusterNetwork {
           ),
       );
     }
+    // From now on new Services get on-link clusterIPs from this network's Service CIDR.
+    this.#engine.api.ctx.serviceCIDR = this.layout.serviceCIDR;
+    this.#warnOutOfRange();
+  }
+
+  /** Services of an older data folder keep their clusterIP, which pods cannot reach any more: say so. */
+  #warnOutOfRange(): void {
+    const cidr = parseCidr(this.layout!.serviceCIDR)!;
+    const stale = (this.#engine.store.list('/services') as Service[])
+      .filter((s) => {
+        const ip = s.spec?.clusterIP;
+        return ip && ip !== 'None' && !contains(cidr, ip);
+      })
+      .map((s) => `${s.metadata?.namespace}/${s.metadata?.name} (${s.spec?.clusterIP})`);
+    if (stale.length === 0) return;
+    console.warn(
+      `cluster network: ${stale.length} Service(s) have a clusterIP outside the Service CIDR ` +
+        `${this.layout!.serviceCIDR} so pods cannot reach them by clusterIP (nor by ` +
+        `DNS name, which resolves to it); delete and re-create them to get a new clusterIP: ${stale.slice(0, 10).join(', ')}` +
+        `${stale.length > 10 ? ', …' : ''}`,
+    );
   }
 
   async #startNetd(script: string): Promise<void> {
@@ -158,13 +180,7 @@ export class ClusterNetwork {
   podNetwork(): PodNetwork {
     const layout = this.layout;
     if (!layout || !this.#netdRunning) return { network: this.name, clusterDomain: CLUSTER_DOMAIN };
-    return {
-      network: this.name,
-      dnsServer: layout.netdIP,
-      routes: [{ destination: layout.serviceCIDR, gateway: layout.netdIP }],
-      routeHelperImage: this.image,
-      clusterDomain: CLUSTER_DOMAIN,
-    };
+    return { network: this.name, dnsServer: layout.netdIP, clusterDomain: CLUSTER_DOMAIN };
   }
 
   /** Resolves once every change seen so far is written. */

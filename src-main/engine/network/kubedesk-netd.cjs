@@ -3,7 +3,9 @@
 // kubedesk-netd: the in-cluster half of KubeDesk's Service networking. It runs in one system
 // container per cluster, on the cluster's Docker network, and does what kube-proxy and CoreDNS do
 // in Kubernetes:
-//   - every Service clusterIP is local here (one `ip route add local <service CIDR> dev lo`), and a
+//   - every Service clusterIP is local here (one `ip route add local <service CIDR> dev lo`; the
+//     CIDR lies in the cluster network's subnet, so this also answers ARP for every clusterIP and
+//     pods reach them on-link, with no route of their own), and a
 //     TCP proxy listens on each clusterIP:port, forwarding to the Service's READY endpoints (round
 //     robin, or sticky per client IP with sessionAffinity: ClientIP);
 //   - a small DNS server answers the cluster domain (Services, headless Services, StatefulSet pod

@@ -1,12 +1,14 @@
 // IPv4 CIDR arithmetic for the cluster network's layout. The Docker network of a cluster is split
 // so that Docker's IPAM never hands a pod an address KubeDesk uses for itself:
-//   first half:  .1 the gateway (the host's bridge), .2 kubedesk-netd (fixed, so pods' resolver
-//                and routes stay valid when it is re-created)
-//   second half: the ip-range pods get their addresses from.
-// Service clusterIPs (10.96.0.0/12) are not on the Docker network at all: each pod has a route for
-// the Service CIDR via kubedesk-netd, where those addresses are local. So any number of clusters
-// can share one Docker engine, each with the same Service CIDR, as real clusters do.
+//   first quarter:  .1 the gateway (the host's bridge), .2 kubedesk-netd (fixed, so pods' resolver
+//                   stays valid when it is re-created)
+//   second quarter: the Service CIDR — clusterIPs are on-link for pods: kubedesk-netd makes the
+//                   whole range local with one AnyIP route on its interface, so it answers ARP for
+//                   every clusterIP and pods need no route of their own
+//   second half:    the ip-range pods get their addresses from.
+// Each cluster's Service CIDR is therefore distinct (it lies in its own subnet).
 
+/** The Service CIDR without a cluster network (simulated runtime, or the network failed to start). */
 export const SERVICE_CIDR = '10.96.0.0/12';
 
 /** Candidates tried in order when no subnet is configured: 10.250.0.0/20, 10.250.16.0/20, … 10.254.240.0/20. */
@@ -61,28 +63,27 @@ export function contains(c: Cidr, ip: string): boolean {
 export interface NetworkLayout {
   subnet: string;
   gateway: string;
-  /** kubedesk-netd's fixed address: the cluster DNS server and the next hop for Service IPs. */
+  /** kubedesk-netd's fixed address: the cluster DNS server, and where every Service IP is local. */
   netdIP: string;
   /** Where Docker allocates pod addresses. */
   podRange: string;
+  /** The subnet's second quarter: on-link Service IPs, local to kubedesk-netd. */
   serviceCIDR: string;
 }
 
 /** The layout of a subnet, or an error message saying what is wrong with it. */
-export function layoutFor(subnet: string, serviceCIDR = SERVICE_CIDR): NetworkLayout | string {
+export function layoutFor(subnet: string): NetworkLayout | string {
   const c = parseCidr(subnet);
   if (!c) return `network subnet ${JSON.stringify(subnet)} is not an IPv4 CIDR such as 10.250.0.0/20`;
   if (c.prefix < 8 || c.prefix > 26)
     return `network subnet ${subnet} must have a prefix length from /8 to /26 (room for pods and KubeDesk's own addresses)`;
-  const services = parseCidr(serviceCIDR)!;
-  if (overlaps(c, services))
-    return `network subnet ${subnet} overlaps the Service CIDR ${serviceCIDR}; choose a subnet outside it`;
   const half = { base: c.base + size(c) / 2, prefix: c.prefix + 1 };
+  const services = { base: c.base + size(c) / 4, prefix: c.prefix + 2 };
   return {
     subnet: `${intToIp(c.base)}/${c.prefix}`,
     gateway: intToIp(c.base + 1),
     netdIP: intToIp(c.base + 2),
     podRange: `${intToIp(half.base)}/${half.prefix}`,
-    serviceCIDR,
+    serviceCIDR: `${intToIp(services.base)}/${services.prefix}`,
   };
 }

@@ -181,7 +181,7 @@ async function recordHostPorts(ctx: AgentContext, pod: Pod & KubeObject, sandbox
   }
 }
 
-/** Network, resolver and Service routes of a new sandbox (Kubernetes' pod DNS, see network/pod-dns.ts). */
+/** Network and resolver of a new sandbox (Kubernetes' pod DNS, see network/pod-dns.ts). */
 function sandboxNetworking(ctx: AgentContext, pod: Pod): Partial<SandboxSpec> {
   const pn = ctx.podNetwork?.();
   const network = pn?.network ?? ctx.network;
@@ -196,6 +196,5 @@ function sandboxNetworking(ctx: AgentContext, pod: Pod): Partial<SandboxSpec> {
     ...(dns.servers ? { dnsServers: dns.servers } : {}),
     ...(dns.search ? { dnsSearch: dns.search } : {}),
     ...(dns.options ? { dnsOptions: dns.options } : {}),
-    ...(pn?.routes && pn.routeHelperImage ? { routes: pn.routes, routeHelperImage: pn.routeHelperImage } : {}),
   };
 }

@@ -66,10 +66,6 @@ export interface SandboxSpec {
   domainname?: string;
   /** Resolver options (resolv.conf `options`, e.g. `ndots:5`). */
   dnsOptions?: string[];
-  /** Routes added in the sandbox's network namespace (the Service CIDR via the cluster's proxy). */
-  routes?: { destination: string; gateway: string }[];
-  /** Image of the short-lived helper that adds `routes` (it needs the `ip` command). */
-  routeHelperImage?: string;
 }
 
 export interface SandboxStatus {

@@ -195,16 +195,24 @@ describe.skipIf(!docker)('cluster network on Docker', () => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
-  it('pods get addresses on the cluster network and Services a clusterIP in the Service CIDR', async () => {
+  it('pods get addresses on the cluster network and Services an on-link clusterIP in the cluster’s Service CIDR', async () => {
     const layout = cluster.network!.layout!;
     const pod = (await cluster.engine.api.get({ ...POD, name: 'web-a' })) as Pod;
     expect(contains(parseCidr(layout.podRange)!, pod.status!.podIP!)).toBe(true);
     const svc = await cluster.engine.api.get({ ...SVC, name: 'web' });
-    expect(contains(parseCidr('10.96.0.0/12')!, (svc.spec as { clusterIP: string }).clusterIP)).toBe(true);
+    const clusterIP = (svc.spec as { clusterIP: string }).clusterIP;
+    expect(contains(parseCidr(layout.serviceCIDR)!, clusterIP)).toBe(true);
+    // The Service CIDR is part of the cluster network's subnet (on-link for pods), not the pods' range.
+    expect(contains(parseCidr(layout.subnet)!, clusterIP)).toBe(true);
+    expect(contains(parseCidr(layout.podRange)!, clusterIP)).toBe(false);
     const { out } = await sh('client', 'cat /etc/resolv.conf');
     // Docker's embedded DNS (127.0.0.11) fronts the pod's resolver and forwards to kubedesk-netd.
     expect(out).toMatch(/search default\.svc\.cluster\.local svc\.cluster\.local cluster\.local/);
     expect(out).toMatch(/options ndots:5/);
+    // No per-pod route: only the default route and the subnet itself (Service IPs are on-link).
+    const routes = await sh('client', 'ip route');
+    expect(routes.out).not.toContain(layout.serviceCIDR);
+    expect(routes.out).not.toContain(`via ${layout.netdIP}`);
   });
 
   it('a client pod reaches a Service by each DNS form on port 80 (targetPort 9376), from more than one ready backend and never the unready one', async () => {

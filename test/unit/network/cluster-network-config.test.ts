@@ -256,23 +256,25 @@ describe('pod DNS settings', () => {
 });
 
 describe('cluster network subnet', () => {
-  it('a subnet is split: gateway .1, netd .2, pods in the upper half', () => {
+  it('a subnet is split: gateway .1, netd .2, on-link Service IPs in the second quarter, pods in the upper half', () => {
     expect(layoutFor('10.250.0.0/20')).toEqual({
       subnet: '10.250.0.0/20',
       gateway: '10.250.0.1',
       netdIP: '10.250.0.2',
       podRange: '10.250.8.0/21',
-      serviceCIDR: '10.96.0.0/12',
+      serviceCIDR: '10.250.4.0/22',
     });
+    expect(layoutFor('192.168.7.0/24')).toMatchObject({ serviceCIDR: '192.168.7.64/26', podRange: '192.168.7.128/25' });
+    // A subnet in 10.96.0.0/12 is fine now: Service IPs come from the subnet itself.
+    expect(layoutFor('10.100.0.0/16')).toMatchObject({ serviceCIDR: '10.100.64.0/18', podRange: '10.100.128.0/17' });
   });
 
-  it('a subnet that overlaps the Service CIDR, is malformed or too small is refused with a reason', () => {
-    expect(layoutFor('10.100.0.0/16')).toMatch(/overlaps the Service CIDR 10\.96\.0\.0\/12/);
+  it('a subnet that is malformed or too small is refused with a reason', () => {
     expect(layoutFor('10.250.0.0')).toMatch(/not an IPv4 CIDR/);
     expect(layoutFor('10.250.0.0/29')).toMatch(/prefix length/);
   });
 
-  it('the default candidates are /20s in 10.250–254, none overlapping the Service CIDR', () => {
+  it('the default candidates are /20s in 10.250–254', () => {
     const candidates = defaultSubnetCandidates();
     expect(candidates[0]).toBe('10.250.0.0/20');
     expect(candidates).toHaveLength(80);
@@ -287,11 +289,11 @@ describe('serve flags for the cluster network', () => {
       networkImage: 'my/netd:1',
       networkSubnet: '10.251.0.0/20',
     });
-    const bad = parseServeArgs(['--network-subnet', '10.100.0.0/16']);
+    const bad = parseServeArgs(['--network-subnet', '10.250.0.0/29']);
     expect(bad).toEqual({
       kind: 'usage-error',
       message:
-        '--network-subnet: network subnet 10.100.0.0/16 overlaps the Service CIDR 10.96.0.0/12; choose a subnet outside it',
+        "--network-subnet: network subnet 10.250.0.0/29 must have a prefix length from /8 to /26 (room for pods and KubeDesk's own addresses)",
     });
   });
 });

@@ -1,6 +1,6 @@
 // The Docker side of a cluster's network: the per-cluster bridge network (its subnet laid out by
-// network/subnet.ts), the kubedesk-netd system container on it, and the per-pod route that sends
-// Service CIDR traffic to kubedesk-netd. Every call takes argument arrays, never shell strings.
+// network/subnet.ts) and the kubedesk-netd system container on it, where every Service IP of the
+// subnet is local. Every call takes argument arrays, never shell strings.
 import os from 'node:os';
 import type Dockerode from 'dockerode';
 import { defaultSubnetCandidates, layoutFor, overlaps, parseCidr, type NetworkLayout } from '../../network/subnet.js';
@@ -186,53 +186,10 @@ export async function removeNetdContainer(docker: Dockerode, endpoint: string, n
   }
 }
 
-export interface RouteSpec {
-  destination: string;
-  gateway: string;
-}
-
 /**
- * Adds routes inside a pod sandbox's network namespace with a short-lived helper container that
- * joins it (`container:<id>`) with NET_ADMIN — the pod's own containers never get that capability.
+ * Removes route-helper containers an older KubeDesk left behind (it added a Service route in each
+ * pod with one; Service IPs are on-link now, see network/subnet.ts).
  */
-export async function addSandboxRoutes(
-  docker: Dockerode,
-  endpoint: string,
-  sandboxId: string,
-  image: string,
-  routes: RouteSpec[],
-  labels: Record<string, string>,
-): Promise<void> {
-  for (const route of routes) {
-    const helper = await call(endpoint, () =>
-      docker.createContainer({
-        Image: image,
-        Entrypoint: ['ip'],
-        Cmd: ['route', 'replace', route.destination, 'via', route.gateway],
-        Labels: labels,
-        HostConfig: { NetworkMode: `container:${sandboxId}`, CapAdd: ['NET_ADMIN'] },
-      }),
-    );
-    try {
-      await helper.start();
-      const { StatusCode } = (await helper.wait()) as { StatusCode: number };
-      if (StatusCode !== 0) {
-        const logs = (await helper.logs({ stdout: true, stderr: true }))
-          .toString('utf8')
-          .replace(/[^\x20-\x7e\n]/g, '');
-        throw new Error(
-          `could not route ${route.destination} via ${route.gateway} in the pod (ip exited ${StatusCode}: ${logs.trim()})`,
-        );
-      }
-    } finally {
-      // Not awaited: the pod need not wait for Docker to delete an exited helper (one a crash
-      // leaves behind is removed at the next start, by removeRouteHelpers).
-      void helper.remove({ force: true }).catch(() => undefined);
-    }
-  }
-}
-
-/** Removes route-helper containers of a cluster that a crash left behind. */
 export async function removeRouteHelpers(docker: Dockerode, endpoint: string, clusterId: string): Promise<void> {
   const leftovers = await call(endpoint, () =>
     docker.listContainers({

@@ -56,10 +56,6 @@ export class DockerRuntime implements ContainerRuntime {
   #clock: Clock;
   #cluster: string | undefined;
   #watchers = new Set<() => void>();
-  /** Sandbox id → its route setup, still running or failed (see runSandbox). */
-  #routing = new Map<string, Promise<void>>();
-  /** Created, not yet started container → its sandbox, while that sandbox's routes are tracked. */
-  #sandboxOf = new Map<string, string>();
 
   constructor(options: DockerRuntimeOptions = {}) {
     const { docker, endpoint } = connectDocker(options);
@@ -105,18 +101,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   runSandbox(spec: SandboxSpec): Promise<SandboxStatus> {
-    return runSandbox(this.docker, this.endpoint, spec, (id, routing) => {
-      // A sandbox whose routes failed is stopped, so the node agent re-creates it (SandboxChanged).
-      const guarded = routing.catch(async (error: unknown) => {
-        await stopContainer(this.docker, this.endpoint, id, 0).catch(() => undefined);
-        throw error;
-      });
-      this.#routing.set(id, guarded);
-      guarded.then(
-        () => this.#routing.get(id) === guarded && this.#routing.delete(id),
-        () => undefined,
-      );
-    });
+    return runSandbox(this.docker, this.endpoint, spec);
   }
 
   stopSandbox(id: string, timeoutSeconds: number): Promise<void> {
@@ -130,7 +115,6 @@ export class DockerRuntime implements ContainerRuntime {
     );
     await Promise.all(members.map((c) => removeContainer(this.docker, this.endpoint, c.Id)));
     await removeContainer(this.docker, this.endpoint, id);
-    this.#routing.delete(id);
   }
 
   async listSandboxes(labels?: Record<string, string>): Promise<SandboxStatus[]> {
@@ -146,17 +130,10 @@ export class DockerRuntime implements ContainerRuntime {
       this.endpoint,
       createOptions(sandbox.Id, sandbox.Config.Labels ?? {}, spec),
     );
-    if (this.#routing.has(sandbox.Id)) this.#sandboxOf.set(container.id, sandbox.Id);
     return container.id;
   }
 
   async startContainer(id: string): Promise<void> {
-    // The pod's Service routes must be in place before its first process runs.
-    const sandboxId = this.#sandboxOf.get(id);
-    if (sandboxId) {
-      this.#sandboxOf.delete(id);
-      await this.#routing.get(sandboxId);
-    }
     try {
       await this.docker.getContainer(id).start();
     } catch (error) {

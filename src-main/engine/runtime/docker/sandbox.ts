@@ -3,7 +3,6 @@
 // routable from the host on Docker Desktop). App containers join it with `container:<id>`.
 import type Dockerode from 'dockerode';
 import {
-  LABEL_CLUSTER,
   LABEL_CONTAINER_NAME,
   LABEL_POD_NAME,
   LABEL_POD_NAMESPACE,
@@ -17,7 +16,6 @@ import {
 } from '../types.js';
 import { call, messageOf, parseDockerTime, translate } from './client.js';
 import { createNamed, containerName, removeContainer } from './containers.js';
-import { addSandboxRoutes, LABEL_NETWORK_CLUSTER, LABEL_NETWORK_ROLE } from './cluster-network.js';
 
 export const LOOPBACK = '127.0.0.1';
 
@@ -117,16 +115,10 @@ export function toSandboxStatus(info: Dockerode.ContainerInspectInfo, network?: 
 }
 
 /**
- * Creates and starts a sandbox. Its routes are added by a helper container; with `deferRoutes`
- * that runs while the caller goes on (pulling images, creating containers) and the caller gets
- * the promise to await before the pod's first container starts.
+ * Creates and starts a sandbox. It needs no routes of its own: Service IPs are on-link on the
+ * cluster network (see network/subnet.ts).
  */
-export async function runSandbox(
-  docker: Dockerode,
-  endpoint: string,
-  spec: SandboxSpec,
-  deferRoutes?: (sandboxId: string, routing: Promise<void>) => void,
-): Promise<SandboxStatus> {
+export async function runSandbox(docker: Dockerode, endpoint: string, spec: SandboxSpec): Promise<SandboxStatus> {
   const container = await createNamed(docker, endpoint, sandboxCreateOptions(spec));
   try {
     await container.start();
@@ -135,22 +127,6 @@ export async function runSandbox(
     const conflict = portConflict(error, spec);
     if (conflict) throw conflict;
     translate(endpoint, error);
-  }
-  if (spec.routes?.length && spec.routeHelperImage) {
-    const routing = addSandboxRoutes(docker, endpoint, container.id, spec.routeHelperImage, spec.routes, {
-      [LABEL_NETWORK_CLUSTER]: spec.labels[LABEL_CLUSTER] ?? '',
-      [LABEL_NETWORK_ROLE]: 'route-helper',
-    });
-    if (deferRoutes) {
-      deferRoutes(container.id, routing);
-    } else {
-      try {
-        await routing;
-      } catch (error) {
-        await removeContainer(docker, endpoint, container.id);
-        throw error;
-      }
-    }
   }
   const info = await call(endpoint, () => container.inspect());
   return toSandboxStatus(info, spec.network);
