@@ -63,7 +63,14 @@ describe.skipIf(!docker)('sandboxes on the cluster network on Docker', () => {
     dnsOptions: ['ndots:5'],
   });
 
-  const app = { name: 'main', image: TEST_IMAGE, command: ['sleep', '600'], env: [], mounts: [], labels: {} };
+  const app = {
+    name: 'main',
+    image: TEST_IMAGE,
+    command: ['sleep', '600'],
+    env: [],
+    mounts: [],
+    labels: { ...TEST_LABELS, [LABEL_CLUSTER]: clusterId },
+  };
 
   it('a second cluster on the same engine gets its own, non-overlapping subnet', async () => {
     const other = `${clusterId}-b`;
