@@ -1,6 +1,7 @@
 // Issue 8 numbers: the NodePort proxy on the host, against hitting the pods' published ports
 // directly in the same run; and endpoint convergence (pod turns Ready → it gets traffic through
 // the proxy). Every load loop is bounded by a request count or a deadline.
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,13 +25,16 @@ import {
 } from '../fixtures/services.js';
 import { percentile, report } from './report.js';
 
-const REQUESTS_PER_ROUND = 800;
-const ROUNDS = 2;
+const REQUESTS_PER_ROUND = 400;
+/** Pairs of rounds (direct and proxy), interleaved in ABBA order. */
+const ROUNDS = 8;
+const WARM_UP = 400;
 const CONCURRENCY = 8;
 const CONVERGENCE_SAMPLES = 15;
 
 interface LoadResult {
   rps: number;
+  seconds: number;
   latencies: number[];
   errors: number;
 }
@@ -64,7 +68,8 @@ process.on('message', async ({ ports, n, concurrency }) => {
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: concurrency }, worker));
-  process.send({ rps: latencies.length / ((performance.now() - t0) / 1000), latencies, errors });
+  const seconds = (performance.now() - t0) / 1000;
+  process.send({ rps: latencies.length / seconds, seconds, latencies, errors });
 });
 `;
 
@@ -98,6 +103,23 @@ class LoadGenerator {
   }
 }
 
+/** Busy and total CPU time of the machine so far (Linux), for the share busy between two reads. */
+function cpuTimes(): { busy: number; total: number } | undefined {
+  try {
+    const [, ...fields] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
+    const n = fields.map(Number);
+    const total = n.reduce((a, b) => a + b, 0);
+    return { busy: total - n[3] - (n[4] ?? 0), total };
+  } catch {
+    return undefined;
+  }
+}
+
+function cpuBusy(a: ReturnType<typeof cpuTimes>, b: ReturnType<typeof cpuTimes>): number | undefined {
+  if (!a || !b || b.total === a.total) return undefined;
+  return (100 * (b.busy - a.busy)) / (b.total - a.total);
+}
+
 function isReadyTrue(pod: KubeObject): boolean {
   const conds = (pod.status as { conditions?: { type: string; status: string }[] } | undefined)?.conditions ?? [];
   return conds.some((c) => c.type === 'Ready' && c.status === 'True');
@@ -110,36 +132,40 @@ async function proxyVsDirect(cluster: Cluster, nodePort: number): Promise<void> 
   const direct = pods.map((p) => publishedPorts(p as never).find((h) => h.containerPort === TEST_HTTP_PORT)!.hostPort);
   const gen = new LoadGenerator();
   const load = (n: number, ports: number[]) => gen.run(n, ports);
-  await load(100, direct); // warm-up
-  await load(100, [nodePort]);
+  await load(WARM_UP, direct);
+  await load(WARM_UP, [nodePort]);
   const viaProxy: LoadResult[] = [];
   const straight: LoadResult[] = [];
-  // Interleaved rounds, so both see the same machine (2 CPUs shared with everything else).
+  // Interleaved rounds, so both see the same machine (2 CPUs shared with everything else), in
+  // ABBA order so that a machine getting faster or slower over the run favours neither.
   // How long the KubeDesk event loop (which hosts the proxy) was blocked while proxying.
   // A fresh histogram per round (re-enabling one would count the disabled interval as a delay);
   // the p99 of each round is kept.
   const loopDelay: number[] = [];
   const idleDelay: number[] = [];
+  const cpuBefore = cpuTimes();
   for (let r = 0; r < ROUNDS; r++) {
-    let h = monitorEventLoopDelay({ resolution: 5 });
-    h.enable();
-    straight.push(await load(REQUESTS_PER_ROUND, direct));
-    h.disable();
-    idleDelay.push(h.percentile(99) / 1e6);
-    h = monitorEventLoopDelay({ resolution: 5 });
-    h.enable();
-    viaProxy.push(await load(REQUESTS_PER_ROUND, [nodePort]));
-    h.disable();
-    loopDelay.push(h.percentile(99) / 1e6);
+    for (const proxied of r % 2 === 0 ? [false, true] : [true, false]) {
+      const h = monitorEventLoopDelay({ resolution: 5 });
+      h.enable();
+      const result = await load(REQUESTS_PER_ROUND, proxied ? [nodePort] : direct);
+      h.disable();
+      (proxied ? viaProxy : straight).push(result);
+      (proxied ? loopDelay : idleDelay).push(h.percentile(99) / 1e6);
+    }
   }
+  const busy = cpuBusy(cpuBefore, cpuTimes());
   await gen.close();
-  const rps = (rs: LoadResult[]) => rs.reduce((a, r) => a + r.rps, 0) / rs.length;
+  // Requests over the time they took, across all rounds of a kind.
+  const rps = (rs: LoadResult[]) =>
+    rs.reduce((a, r) => a + r.latencies.length, 0) / rs.reduce((a, r) => a + r.seconds, 0);
   const p99 = (rs: LoadResult[]) =>
     percentile(
       rs.flatMap((r) => r.latencies),
       99,
     );
   const errors = (rs: LoadResult[]) => rs.reduce((a, r) => a + r.errors, 0);
+  const pairRatios = viaProxy.map((p, i) => p.rps / straight[i].rps).sort((a, b) => a - b);
   const ratio = rps(viaProxy) / rps(straight);
   report({
     name: `NodePort proxy throughput (small HTTP, ${CONCURRENCY} concurrent, new connection each, client in its own process)`,
@@ -160,7 +186,14 @@ async function proxyVsDirect(cluster: Cluster, nodePort: number): Promise<void> 
     `  event-loop delay of the process hosting the proxy, p99 per round: ${loopDelay.map((d) => d.toFixed(1)).join(', ')} ms ` +
       `(during the direct rounds: ${idleDelay.map((d) => d.toFixed(1)).join(', ')} ms)`,
   );
-  console.log(`  load average during the run: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs`);
+  console.log(
+    `  ratio per pair of rounds: min ${pairRatios[0].toFixed(2)}, median ${percentile(pairRatios, 50).toFixed(2)}, ` +
+      `max ${pairRatios[pairRatios.length - 1].toFixed(2)} (${ROUNDS} pairs of ${REQUESTS_PER_ROUND} requests)`,
+  );
+  console.log(
+    `  CPU busy during the rounds: ${busy === undefined ? 'unknown' : `${busy.toFixed(0)}%`} of ${os.cpus().length} CPUs ` +
+      '(near 100%: throughput is bound by the CPU each request costs, the proxy hop included)',
+  );
   console.log(
     `  errors: proxy ${errors(viaProxy)}, direct ${errors(straight)} (of ${ROUNDS * REQUESTS_PER_ROUND} each)`,
   );

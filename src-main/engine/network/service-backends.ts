@@ -9,7 +9,7 @@
  *   const { socket, backend } = await backends.dial('default', 'web', 80, { clientIP });
  *                                                 // TCP-connects to the first backend that accepts,
  *                                                 // trying the next on a connect failure
- *   backends.forward(clientSocket, 'default', 'web', 80) // splice a client to a backend, replaying
+ *   backends.forward(clientSocket, 'default', 'web', 80, { done }) // splice a client to a backend, replaying
  *                                                 // its bytes on the next backend if the first one
  *                                                 // closes before answering (see tcp-forward.ts)
  *
@@ -31,6 +31,7 @@ import type { Endpoints, Pod, Service, ServicePort } from 'kubernetes-types/core
 import type { Clock } from '../clock.js';
 import type { InformerFactory, Lister } from '../controllers/framework/informer.js';
 import { HOST_PORTS_ANNOTATION } from '../node/constants.js';
+import { SocketConn, type Conn } from './tcp-conn.js';
 import { forwardConnection } from './tcp-forward.js';
 
 export interface ServiceBackend {
@@ -135,7 +136,10 @@ export class ServiceBackends {
   /** Every ready endpoint of a Service port, ordered by pod IP and port. */
   endpoints(namespace: string, service: string, port: number | string): ServiceBackend[] {
     const found = this.servicePort(namespace, service, port);
-    if (!found) return [];
+    return found ? this.#endpointsOf(namespace, service, found) : [];
+  }
+
+  #endpointsOf(namespace: string, service: string, found: { svc: Service; port: ServicePort }): ServiceBackend[] {
     const ep = this.#endpoints.get(namespace, service) as Endpoints | undefined;
     // Cached per Service port while the Service, its Endpoints and their pods are the same
     // stored versions (informer objects are replaced, never mutated): connections are hot.
@@ -194,8 +198,9 @@ export class ServiceBackends {
    */
   pick(namespace: string, service: string, port: number | string, clientIP?: string): ServiceBackend[] {
     const found = this.servicePort(namespace, service, port);
-    const all = this.endpoints(namespace, service, port).filter((b) => b.dialPort !== undefined);
-    if (!found || all.length === 0) return [];
+    if (!found) return [];
+    const all = this.#endpointsOf(namespace, service, found).filter((b) => b.dialPort !== undefined);
+    if (all.length === 0) return [];
     const key = `${namespace}/${service}/${found.port.name ?? ''}/${found.port.protocol ?? 'TCP'}`;
     const start = this.#next.get(key) ?? 0;
     this.#next.set(key, (start + 1) % 1_000_000_007);
@@ -259,22 +264,28 @@ export class ServiceBackends {
    * Splice `client` to a backend of the Service port. Bytes from the client are kept until the
    * backend answers; a backend that closes before answering (a dead pod behind Docker's port
    * proxy accepts and then drops) is replaced by the next ready one, with the bytes replayed.
-   * Resolves with the backend that answered, or undefined when none did (client closed).
-   * Accept `client` on a server created with `allowHalfOpen: true`, or a client that half-closes
-   * after its request is cut off before the answer.
+   * `opts.done` is called with the backend that answered, or undefined when none did (the client
+   * is then closed). A `net.Socket` client should come from a server created with
+   * `allowHalfOpen: true`, or a client that half-closes after its request is cut off before the
+   * answer.
    */
   forward(
-    client: net.Socket,
+    client: Conn | net.Socket,
     namespace: string,
     service: string,
     port: number | string,
-    opts: DialOptions & { replayWindowMs?: number } = {},
-  ): Promise<ServiceBackend | undefined> {
+    opts: DialOptions & { replayWindowMs?: number; done?: (backend: ServiceBackend | undefined) => void } = {},
+  ): void {
     const candidates = this.pick(namespace, service, port, opts.clientIP);
-    return forwardConnection(client, candidates, {
-      connect: (b) => connectTcp(b.dialHost!, b.dialPort!, opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS),
-      onAnswered: (b) => this.#pinned(namespace, service, port, opts.clientIP, b),
+    const { clientIP, done } = opts;
+    forwardConnection(client instanceof net.Socket ? new SocketConn(client) : client, candidates, {
+      target: (b) => ({ host: b.dialHost!, port: b.dialPort! }),
+      done: (b) => {
+        if (b && clientIP) this.#pinned(namespace, service, port, clientIP, b);
+        done?.(b);
+      },
       replayWindowMs: opts.replayWindowMs,
+      connectTimeoutMs: opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     });
   }
 

@@ -12,7 +12,6 @@
 // same endpoints (the client address the pod sees is the proxy's either way).
 //
 // Listeners follow Service updates and deletes through the shared informer and close on stop().
-import net from 'node:net';
 import type { Service } from 'kubernetes-types/core/v1';
 import type { KubeObject } from '../api/types.js';
 import type { ApiServer } from '../apiserver/api-server.js';
@@ -22,6 +21,7 @@ import type { Recorder } from '../controllers/framework/context.js';
 import { keyOf, splitKey, type InformerFactory, type Informer } from '../controllers/framework/informer.js';
 import { writeStatus } from '../controllers/framework/util.js';
 import { ServiceBackends } from './service-backends.js';
+import { listen, type Conn, type TcpListener } from './tcp-conn.js';
 
 export const RETRY_BIND_MS = 10_000;
 /** Event reasons: the service controller's for a load balancer, and one for a node port. */
@@ -52,10 +52,12 @@ interface Wanted {
 
 interface Listener {
   service: string;
+  namespace: string;
+  name: string;
   hostPort: number;
   servicePort: number;
   kind: Wanted['kind'];
-  server: net.Server;
+  server?: TcpListener;
   bound: boolean;
   failed?: string;
 }
@@ -79,7 +81,6 @@ export class ServiceProxy extends Controller {
   #services: Informer;
   /** By host port. */
   #listeners = new Map<number, Listener>();
-  #sockets = new Set<net.Socket>();
   #stopped = false;
 
   constructor(opts: ServiceProxyOptions) {
@@ -148,41 +149,41 @@ export class ServiceProxy extends Controller {
     const host = this.#opts.host ?? '127.0.0.1';
     const listener: Listener = {
       service,
+      ...splitKey(service),
       hostPort: w.hostPort,
       servicePort: w.servicePort,
       kind: w.kind,
       bound: false,
-      // Half-open allowed: a client that sends its request and then shuts down its side (`nc -N`,
-      // `curl --data @file` with some servers) still receives the answer.
-      server: net.createServer({ allowHalfOpen: true }, (client) => this.#accept(listener, client)),
     };
     this.#listeners.set(w.hostPort, listener);
-    const error = await new Promise<string | undefined>((resolve) => {
-      listener.server.once('error', (err: NodeJS.ErrnoException) => resolve(bindError(err, host, w.hostPort)));
-      listener.server.listen({ host, port: w.hostPort, exclusive: true }, () => resolve(undefined));
-    });
-    if (error) {
+    try {
+      listener.server = await listen(host, w.hostPort, (client) => this.#accept(listener, client));
+    } catch (err) {
+      const error = bindError(err as NodeJS.ErrnoException, host, w.hostPort);
       listener.failed = error;
-      listener.server.close();
       return error;
     }
+    // Closed (Service deleted or proxy stopped) while binding.
+    if (this.#stopped || this.#listeners.get(w.hostPort) !== listener) {
+      await listener.server.close(this.#stopped);
+      return undefined;
+    }
     listener.bound = true;
-    listener.server.on('error', () => {});
     return undefined;
   }
 
-  #accept(listener: Listener, client: net.Socket): void {
-    this.#sockets.add(client);
-    client.once('close', () => this.#sockets.delete(client));
-    const { namespace, name } = splitKey(listener.service);
-    // The client address is what ClientIP affinity keys on (always loopback for the host's own clients).
-    void this.backends
-      .forward(client, namespace, name, listener.servicePort, {
-        clientIP: client.remoteAddress?.replace(/^::ffff:/, ''),
-      })
-      .then((answered) => {
+  #accept(listener: Listener, client: Conn): void {
+    const { namespace, name } = listener;
+    // ClientIP affinity keys on the client address (always loopback for the host's own clients);
+    // it costs a system call, so it is read only for a Service that asks for affinity.
+    const svc = this.#services.get(namespace, name) as Service | undefined;
+    const affinity = svc?.spec?.sessionAffinity === 'ClientIP';
+    this.backends.forward(client, namespace, name, listener.servicePort, {
+      clientIP: affinity ? client.remoteAddress()?.replace(/^::ffff:/, '') : undefined,
+      done: (answered) => {
         if (!answered) this.#explainUnreachable(listener);
-      });
+      },
+    });
   }
 
   /**
@@ -209,10 +210,9 @@ export class ServiceProxy extends Controller {
    * established connections survive a Service change in Kubernetes) — only `close()` ends them.
    * Resolves when the last of them has ended, so a sync must not wait for it.
    */
-  #close(l: Listener): Promise<void> {
+  #close(l: Listener, destroyConnections = false): Promise<void> {
     this.#listeners.delete(l.hostPort);
-    if (!l.bound) return Promise.resolve();
-    return new Promise<void>((resolve) => l.server.close(() => resolve()));
+    return l.server?.close(destroyConnections) ?? Promise.resolve();
   }
 
   async #warn(svc: Service & KubeObject, w: Wanted, error: string): Promise<void> {
@@ -238,8 +238,7 @@ export class ServiceProxy extends Controller {
   async close(): Promise<void> {
     this.#stopped = true;
     this.stop();
-    for (const s of this.#sockets) s.destroy();
-    await Promise.all([...this.#listeners.values()].map((l) => this.#close(l)));
+    await Promise.all([...this.#listeners.values()].map((l) => this.#close(l, true)));
   }
 }
 
