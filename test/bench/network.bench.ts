@@ -11,6 +11,7 @@ import Dockerode from 'dockerode';
 import { startCluster, type Cluster } from '../../src-main/server/cluster.js';
 import type { KubeObject } from '../../src-main/engine/api/types.js';
 import { publishedPorts } from '../../src-main/engine/network/service-backends.js';
+import { tcpImplementation } from '../../src-main/engine/network/tcp-conn.js';
 import { ensurePauseImage, ensureTestImage, PAUSE_IMAGE, TEST_HTTP_PORT } from '../fixtures/images.js';
 import { execInContainer, removeClusterContainers } from '../fixtures/docker.js';
 import {
@@ -185,6 +186,9 @@ async function proxyVsDirect(cluster: Cluster, nodePort: number): Promise<void> 
   console.log(
     `  event-loop delay of the process hosting the proxy, p99 per round: ${loopDelay.map((d) => d.toFixed(1)).join(', ')} ms ` +
       `(during the direct rounds: ${idleDelay.map((d) => d.toFixed(1)).join(', ')} ms)`,
+  );
+  console.log(
+    `  proxy data path: ${tcpImplementation() === 'handles' ? 'libuv TCP handles' : 'net.Socket (fallback)'}`,
   );
   console.log(
     `  ratio per pair of rounds: min ${pairRatios[0].toFixed(2)}, median ${percentile(pairRatios, 50).toFixed(2)}, ` +
